@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { DB } from './db/schema.js';
+import { registerAccessControl } from './platform/access.js';
+import type { App } from './platform/app-types.js';
+import { AppError, installErrorHandler } from './platform/errors.js';
+import { registerIdempotency } from './platform/idempotency.js';
+import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
+import { authRoutes } from './modules/identity/auth.routes.js';
+import { usersRoutes } from './modules/identity/users.routes.js';
+import { groupsRoutes } from './modules/identity/groups.routes.js';
+import { customersRoutes } from './modules/customers/customers.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sessionId?: string;
+  }
+}
+
+/** Builds the HTTP application from its modules (the composition root). */
+export async function buildApp(config: Config, db: Kysely<DB>, options: { logger?: boolean } = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.decorateRequest('principal', null);
+  installErrorHandler(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // the component library sets style attributes
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Casebook API', version: '1', description: 'Customer-service cases, queues, conversations and post case reviews.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // Who is calling, for every API request: a session cookie or a personal API token.
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const found = await authenticate(db, request.cookies[SESSION_COOKIE], request.headers.authorization);
+    request.principal = found?.principal ?? null;
+    request.sessionId = found?.sessionId;
+  });
+  registerAccessControl(app);
+  registerIdempotency(app, db);
+
+  app.get('/api/docs', {
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async () => app.swagger(),
+  });
+  app.get('/api/v1/health', {
+    config: { access: 'public' },
+    schema: { tags: ['operations'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+  app.get('/api/v1/ready', {
+    config: { access: 'public' },
+    schema: { tags: ['operations'], summary: 'Readiness: the database answers', response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.string() }) } },
+    handler: async (_req, reply) => {
+      try {
+        await sql`select 1`.execute(db);
+        return { status: 'ready' as const };
+      } catch {
+        return reply.status(503).send({ status: 'database unavailable' });
+      }
+    },
+  });
+
+  await app.register(authRoutes);
+  await app.register(usersRoutes);
+  await app.register(groupsRoutes);
+  await app.register(customersRoutes);
+  await app.register(settingsRoutes);
+
+  // The web app (workspace and portal): static files, and index.html for client-side routes.
+  const index = path.join(config.webDir, 'index.html');
+  if (fs.existsSync(index)) {
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/')) throw new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    if (request.method !== 'GET' || !fs.existsSync(index)) throw new AppError('not_found', 'Not found');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(index));
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+} from 'kysely';
+import type { DatabaseConfig } from '../config.js';
+import type { DB } from './schema.js';
+
+export type Dialects = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialects;
+  close(): Promise<void>;
+}
+
+// SQLite has one writer at a time: take the write lock when the transaction begins
+// (BEGIN IMMEDIATE) so a read-then-write transaction never fails half-way with SQLITE_BUSY.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function sqliteDialect(file: string): Dialect {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+// Timestamps come back from PostgreSQL as ISO-8601 strings, exactly as SQLite stores them;
+// 64-bit integers (count(*)) come back as numbers.
+const toIso = (parse: (v: string) => unknown) => (v: string) => (parse(v) as Date).toISOString();
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 1184 || oid === 1114) return toIso(pg.types.getTypeParser(oid, 'text'));
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+export function createPgPool(url: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, types: pgTypes });
+}
+
+/** Opens the configured database; the caller runs migrations. */
+export function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Database {
+  if (config.kind === 'postgres') {
+    const pool = createPgPool(config.url, options.poolSize ?? 10);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const db = new Kysely<DB>({ dialect: sqliteDialect(config.file) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

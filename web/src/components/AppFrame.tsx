@@ -1,0 +1,152 @@
+import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import {
+  IconAddressBook,
+  IconBuilding,
+  IconChevronDown,
+  IconKey,
+  IconLogout,
+  IconPackage,
+  IconShieldLock,
+  IconUsers,
+  IconUsersGroup,
+  IconBriefcase,
+} from '@tabler/icons-react';
+import { Link, Outlet, useLocation } from 'react-router-dom';
+import { errorMessage, roleLabel } from '../api';
+import { isAdmin, useMe, useSignOut } from '../auth';
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((p) => p[0]!.toUpperCase())
+    .join('');
+}
+
+function NavItem({ to, label, icon }: { to: string; label: string; icon: React.ReactNode }) {
+  const { pathname } = useLocation();
+  const active = pathname === to || pathname.startsWith(`${to}/`);
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={label}
+      leftSection={icon}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      variant="light"
+      styles={{ root: { borderRadius: 'var(--mantine-radius-sm)' }, label: { fontSize: 13 } }}
+    />
+  );
+}
+
+function NavSection({ title, children }: { title: string; children: React.ReactNode }) {
+  const id = `nav-${title.toLowerCase().replace(/\s+/g, '-')}`;
+  return (
+    <section aria-labelledby={id}>
+      <Text id={id} component="h2" size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4} style={{ letterSpacing: 0.4 }}>
+        {title}
+      </Text>
+      <Stack gap={2}>{children}</Stack>
+    </section>
+  );
+}
+
+export function AppFrame() {
+  const { data: me } = useMe();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const signOut = useSignOut();
+  const admin = isAdmin(me);
+  if (!me) return null;
+
+  const onSignOut = () => {
+    signOut('/login').catch((e) => notifications.show({ color: 'red', title: 'Sign out failed', message: errorMessage(e) }));
+  };
+
+  return (
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 224, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Group gap={8} wrap="nowrap" renderRoot={(props) => <Link to="/" {...props} />} style={{ textDecoration: 'none', color: 'inherit' }} aria-label="Casebook home">
+              <IconBriefcase size={22} stroke={1.8} color="var(--mantine-color-indigo-7)" aria-hidden />
+              <Text fw={700} size="lg" c="indigo.9">
+                Casebook
+              </Text>
+            </Group>
+          </Group>
+          <Menu position="bottom-end" width={240} withinPortal>
+            <Menu.Target>
+              <UnstyledButton aria-label={`User menu for ${me.name}`} px={6} py={4} style={{ borderRadius: 6 }}>
+                <Group gap={8} wrap="nowrap">
+                  <Avatar size={28} radius="xl" color="indigo" aria-hidden>
+                    {initials(me.name)}
+                  </Avatar>
+                  <Text size="sm" fw={500} data-testid="current-user-name">
+                    {me.name}
+                  </Text>
+                  <IconChevronDown size={14} aria-hidden />
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>
+                <Text size="sm" fw={600} c="dark">
+                  {me.name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {me.email}
+                </Text>
+                <Group gap={4} mt={6}>
+                  {me.roles.map((r) => (
+                    <Badge key={r} size="xs" variant="light" color="gray">
+                      {roleLabel(r)}
+                    </Badge>
+                  ))}
+                </Group>
+              </Menu.Label>
+              <Menu.Divider />
+              <Menu.Item component={Link} to="/tokens" leftSection={<IconKey size={16} />}>
+                API tokens
+              </Menu.Item>
+              <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
+                Sign out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea} onClick={close}>
+          <NavSection title="Customers">
+            <NavItem to="/customers/accounts" label="Accounts" icon={<IconBuilding size={16} />} />
+            <NavItem to="/customers/contacts" label="Contacts" icon={<IconAddressBook size={16} />} />
+            <NavItem to="/customers/assets" label="Assets" icon={<IconPackage size={16} />} />
+          </NavSection>
+          {admin && (
+            <NavSection title="Admin">
+              <NavItem to="/admin/users" label="Users" icon={<IconUsers size={16} />} />
+              <NavItem to="/admin/groups" label="Groups" icon={<IconUsersGroup size={16} />} />
+            </NavSection>
+          )}
+        </AppShell.Section>
+        <AppShell.Section>
+          <NavItem to="/tokens" label="API tokens" icon={<IconShieldLock size={16} />} />
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

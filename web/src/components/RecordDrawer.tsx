@@ -1,0 +1,131 @@
+import type { ReactNode } from 'react';
+import { Alert, Badge, Box, Button, Center, DataList, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconLock, IconRefresh } from '@tabler/icons-react';
+import { errorMessage } from '../api';
+import { formatDate } from './ListPage';
+
+/** The drawer a list row opens; the route decides whether it is open. */
+export function RecordDrawer({ opened, onClose, title, children }: { opened: boolean; onClose: () => void; title: ReactNode; children: ReactNode }) {
+  return (
+    <Drawer
+      opened={opened}
+      onClose={onClose}
+      position="right"
+      size={480}
+      title={<Text fw={600} size="lg">{title}</Text>}
+      padding="lg"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
+      {children}
+    </Drawer>
+  );
+}
+
+export function StatusBadge({ active }: { active: boolean }) {
+  return (
+    <Badge variant="light" color={active ? 'green' : 'gray'} size="sm" radius="sm">
+      {active ? 'Active' : 'Inactive'}
+    </Badge>
+  );
+}
+
+export function DrawerLoading({ error }: { error?: unknown }) {
+  if (error) {
+    return (
+      <Alert color="red" title="Could not load this record">
+        {errorMessage(error)}
+      </Alert>
+    );
+  }
+  return (
+    <Center py="xl" role="status" aria-label="Loading">
+      <Loader size="sm" />
+    </Center>
+  );
+}
+
+interface FormShellProps {
+  onSubmit: (e: React.FormEvent) => void;
+  ariaLabel: string;
+  formError: string | null;
+  stale: boolean;
+  reloading: boolean;
+  onReload: () => void;
+  children: ReactNode;
+  footer: ReactNode;
+}
+
+/** A record form: banners (stale / errors), the fields, and a footer of actions. */
+export function FormShell({ onSubmit, ariaLabel, formError, stale, reloading, onReload, children, footer }: FormShellProps) {
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={ariaLabel}>
+      <Stack gap="md">
+        {stale && (
+          <Alert color="yellow" icon={<IconAlertTriangle size={18} />} title="This record was changed by someone else" role="alert">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">Reload to take their version. What you typed stays in the form; then save again.</Text>
+              <Button size="xs" variant="white" color="yellow.9" leftSection={<IconRefresh size={14} />} onClick={onReload} loading={reloading}>
+                Reload
+              </Button>
+            </Stack>
+          </Alert>
+        )}
+        {formError && (
+          <Alert color="red" title="Not saved" role="alert">
+            {formError}
+          </Alert>
+        )}
+        {children}
+        <Group justify="space-between" mt="sm" pt="md" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+          {footer}
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function ActiveToggle({ active, noun, loading, onToggle }: { active: boolean; noun: string; loading: boolean; onToggle: (active: boolean) => void }) {
+  return active ? (
+    <Button variant="subtle" color="red" loading={loading} onClick={() => onToggle(false)} aria-label={`Deactivate ${noun}`}>
+      Deactivate
+    </Button>
+  ) : (
+    <Button variant="light" color="green" loading={loading} onClick={() => onToggle(true)} aria-label={`Reactivate ${noun}`}>
+      Reactivate
+    </Button>
+  );
+}
+
+export function ReadOnlyNotice({ what }: { what: string }) {
+  return (
+    <Alert color="gray" variant="light" icon={<IconLock size={16} />} p="xs">
+      <Text size="sm">Read only: only administrators can change {what}.</Text>
+    </Alert>
+  );
+}
+
+export function RecordMeta({ createdAt, updatedAt, active }: { createdAt: string; updatedAt: string; active: boolean }) {
+  return (
+    <Group gap="md">
+      <StatusBadge active={active} />
+      <Text size="xs" c="dimmed">
+        Created {formatDate(createdAt)} · Updated {formatDate(updatedAt)}
+      </Text>
+    </Group>
+  );
+}
+
+export function Details({ items }: { items: [string, ReactNode][] }) {
+  return (
+    <Box>
+      <DataList orientation="horizontal" labelWidth={130} size="sm" gap="xs">
+        {items.map(([label, value]) => (
+          <DataList.Item key={label}>
+            <DataList.ItemLabel>{label}</DataList.ItemLabel>
+            <DataList.ItemValue>{value === null || value === undefined || value === '' ? <span className="cb-muted">—</span> : value}</DataList.ItemValue>
+          </DataList.Item>
+        ))}
+      </DataList>
+    </Box>
+  );
+}
