@@ -3,6 +3,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -21,6 +22,11 @@ import { usersRoutes } from './modules/identity/users.routes.js';
 import { groupsRoutes } from './modules/identity/groups.routes.js';
 import { customersRoutes } from './modules/customers/customers.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { casesRoutes } from './modules/cases/cases.routes.js';
+import { conversationRoutes } from './modules/cases/conversation.routes.js';
+import { workflowConfigRoutes } from './modules/cases/workflow-config.routes.js';
+import { activitiesRoutes } from './modules/activities/activities.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,6 +64,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
     strictTransportSecurity: config.secureCookies,
   });
   await app.register(fastifyCookie);
+  // Upload limits per request come from the attachments.maxBytes property; this is the hard ceiling.
+  await app.register(fastifyMultipart, { limits: { fileSize: 1024 * 1024 * 1024, files: 10, fields: 20, parts: 40 } });
   await app.register(fastifyRateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
   await app.register(fastifySwagger, {
     openapi: {
@@ -111,6 +119,11 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(groupsRoutes);
   await app.register(customersRoutes);
   await app.register(settingsRoutes);
+  await app.register(workflowConfigRoutes);
+  await app.register(casesRoutes);
+  await app.register(conversationRoutes);
+  await app.register(activitiesRoutes);
+  await app.register(notificationsRoutes);
 
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');

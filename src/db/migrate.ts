@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_cases.js';
 
 // Migrations are listed here in order; each file is frozen once released.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_cases': m0002,
 };
 
 /** Brings the schema up to date. Kysely holds a lock while it runs, so concurrent starts are safe. */

@@ -113,6 +113,129 @@ export interface PropertiesTable {
   version: Version;
 }
 
+export interface StatusesTable extends Audited {
+  id: Generated<number>;
+  key: string;
+  label: string;
+  pause: Flag;
+  resolved: Flag;
+  final: Flag;
+  close_form_on_save: Flag;
+  sort_order: ColumnType<number, number | undefined, number>;
+  system: Flag;
+}
+export interface ProcessesTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  is_default: Flag;
+  active: Flag;
+}
+export interface ProcessStagesTable {
+  id: Generated<number>;
+  process_id: number;
+  position: number;
+  key: string;
+  name: string;
+  required_fields: string; // JSON array of case field names
+}
+export interface QueuesTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  mode: 'any' | 'next';
+  process_id: number | null;
+  active: Flag;
+}
+export interface QueueMembersTable {
+  queue_id: number;
+  user_id: number;
+}
+export interface QueueGroupsTable {
+  queue_id: number;
+  group_id: number;
+}
+export interface CasesTable extends Audited {
+  id: Generated<number>;
+  number: string;
+  short_description: string;
+  description: ColumnType<string, string | undefined, string>;
+  account_id: number | null;
+  contact_id: number | null;
+  product: string | null;
+  priority: number;
+  category: string | null;
+  channel: string;
+  status: string;
+  process_id: number | null;
+  stage: string | null;
+  assignee_id: number | null;
+  assignment_group_id: number | null;
+  queue_id: number | null;
+  escalation_level: ColumnType<number, number | undefined, number>;
+  resolution_code: string | null;
+  cause: string | null;
+  resolution_notes: string | null;
+  major: Flag;
+  parent_id: number | null;
+  opened_at: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  response_due_at: string | null;
+  resolution_due_at: string | null;
+  satisfaction: number | null;
+  created_by: number | null;
+}
+export interface CaseAssetsTable {
+  case_id: number;
+  asset_id: number;
+}
+export interface ActivitiesTable extends Audited {
+  id: Generated<number>;
+  case_id: number;
+  type: 'task' | 'phone_call' | 'appointment' | 'email';
+  state: 'open' | 'completed' | 'canceled';
+  subject: string;
+  body: ColumnType<string, string | undefined, string>;
+  owner_id: number | null;
+  due_at: string | null;
+  completed_at: string | null;
+  created_by: number | null;
+}
+export interface CommentsTable {
+  id: Generated<number>;
+  case_id: number;
+  visibility: 'customer' | 'internal';
+  body: string;
+  author_type: 'user' | 'contact' | 'system';
+  author_id: number | null;
+  created_at: string;
+}
+export interface AttachmentsTable {
+  id: Generated<number>;
+  case_id: number;
+  comment_id: number | null;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  visibility: 'customer' | 'internal';
+  uploaded_by_type: 'user' | 'contact' | 'system';
+  uploaded_by_id: number | null;
+  created_at: string;
+}
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  case_id: number | null;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -127,4 +250,16 @@ export interface DB {
   number_sequences: NumberSequencesTable;
   idempotency_keys: IdempotencyKeysTable;
   properties: PropertiesTable;
+  statuses: StatusesTable;
+  processes: ProcessesTable;
+  process_stages: ProcessStagesTable;
+  queues: QueuesTable;
+  queue_members: QueueMembersTable;
+  queue_groups: QueueGroupsTable;
+  cases: CasesTable;
+  case_assets: CaseAssetsTable;
+  activities: ActivitiesTable;
+  comments: CommentsTable;
+  attachments: AttachmentsTable;
+  notifications: NotificationsTable;
 }

@@ -15,3 +15,36 @@ export function contains(column: string, text: string): RawBuilder<SqlBool> {
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
+
+/**
+ * Row locking for read-then-write transactions. PostgreSQL locks the selected rows (optionally
+ * skipping rows another transaction holds); SQLite needs nothing, because every write
+ * transaction there already holds the database's single write lock (BEGIN IMMEDIATE).
+ */
+export function lockRows<QB extends { forUpdate(): QB; skipLocked(): QB }>(db: Kysely<any>, qb: QB, options: { skipLocked?: boolean } = {}): QB {
+  if (!isPostgres(db)) return qb;
+  const locked = qb.forUpdate();
+  return options.skipLocked ? locked.skipLocked() : locked;
+}
+
+/** Words of a search text, reduced to letters and digits so no query syntax gets through. */
+export function searchTerms(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+}
+
+/**
+ * Ids of cases whose number, short description, description or comments contain every word of
+ * the text (prefix match): FTS5 on SQLite, tsvector/tsquery on PostgreSQL.
+ */
+export function caseSearchIds(db: Kysely<any>, text: string) {
+  const terms = searchTerms(text);
+  if (terms.length === 0) return null;
+  if (isPostgres(db)) {
+    const query = terms.map((t) => `${t}:*`).join(' & ');
+    return sql<{ id: number }>`select id from cases where search @@ to_tsquery('simple', ${query})
+      union select case_id from comments where search @@ to_tsquery('simple', ${query})`;
+  }
+  const match = terms.map((t) => `"${t}"*`).join(' ');
+  return sql<{ id: number }>`select rowid as id from cases_fts where cases_fts match ${match}
+    union select c.case_id from comments_fts f join comments c on c.id = f.rowid where comments_fts match ${match}`;
+}

@@ -25,6 +25,9 @@ export const PERMISSIONS = {
   'audit.read': ['admin'],
   'properties.read': staff,
   'properties.manage': ['admin'],
+  'cases.work': staff, // cases, activities, comments, attachments, queues' Pick and next
+  'workflow.read': staff, // statuses, processes, queues
+  'workflow.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

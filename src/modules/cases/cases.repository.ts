@@ -1,0 +1,119 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CasesTable, DB } from '../../db/schema.js';
+import { caseSearchIds, lockRows } from '../../db/sql.js';
+import type { CursorValue } from '../../platform/pagination.js';
+
+export type CaseRow = Selectable<CasesTable>;
+
+/** Cases joined with the names a list or a form shows. */
+export function caseWithNames(db: Kysely<DB>) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('statuses', 'statuses.key', 'cases.status')
+    .leftJoin('accounts', 'accounts.id', 'cases.account_id')
+    .leftJoin('contacts', 'contacts.id', 'cases.contact_id')
+    .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
+    .leftJoin('groups as agroup', 'agroup.id', 'cases.assignment_group_id')
+    .leftJoin('queues', 'queues.id', 'cases.queue_id')
+    .selectAll('cases')
+    .select([
+      'statuses.label as status_label',
+      'statuses.pause as status_pause',
+      'statuses.resolved as status_resolved',
+      'statuses.final as status_final',
+      'accounts.name as account_name',
+      'contacts.name as contact_name',
+      'contacts.email as contact_email',
+      'assignee.name as assignee_name',
+      'agroup.name as assignment_group_name',
+      'queues.name as queue_name',
+    ]);
+}
+export type CaseWithNames = Awaited<ReturnType<ReturnType<typeof caseWithNames>['executeTakeFirstOrThrow']>>;
+
+export function findCaseByNumber(db: Kysely<DB>, number: string) {
+  return caseWithNames(db).where('cases.number', '=', number).executeTakeFirst();
+}
+
+/** The case row, locked until the transaction ends (PostgreSQL; SQLite's write lock covers it). */
+export function lockCaseByNumber(db: Kysely<DB>, number: string) {
+  return lockRows(db, db.selectFrom('cases').selectAll().where('number', '=', number)).executeTakeFirst();
+}
+
+export async function assetIdsOf(db: Kysely<DB>, caseId: number): Promise<number[]> {
+  const rows = await db.selectFrom('case_assets').select('asset_id').where('case_id', '=', caseId).orderBy('asset_id').execute();
+  return rows.map((r) => r.asset_id);
+}
+
+export async function replaceAssets(db: Kysely<DB>, caseId: number, assetIds: number[]): Promise<void> {
+  await db.deleteFrom('case_assets').where('case_id', '=', caseId).execute();
+  if (assetIds.length) await db.insertInto('case_assets').values(assetIds.map((asset_id) => ({ case_id: caseId, asset_id }))).execute();
+}
+
+export function openActivities(db: Kysely<DB>, caseId: number) {
+  return db.selectFrom('activities').select(['id', 'type', 'subject', 'owner_id', 'due_at']).where('case_id', '=', caseId).where('state', '=', 'open').orderBy('id').execute();
+}
+
+export interface CaseFilter {
+  view: 'home' | 'mine' | 'my_resolved' | 'queue' | 'all';
+  me: number;
+  queueId?: number;
+  status?: string[];
+  priority?: number[];
+  accountId?: number;
+  assigneeId?: number | 'none';
+  q?: string;
+  sort: 'updated' | 'opened' | 'priority' | 'number';
+  order: 'asc' | 'desc';
+  after: CursorValue[] | null;
+  limit: number;
+}
+
+const SORT_COLUMN = {
+  updated: 'cases.updated_at',
+  opened: 'cases.opened_at',
+  priority: 'cases.priority',
+  number: 'cases.number',
+} as const;
+
+/** One page (plus one row) of cases for a list view, keyset-paginated on (sort column, id). */
+export function listCases(db: Kysely<DB>, f: CaseFilter) {
+  let q = caseWithNames(db);
+  switch (f.view) {
+    case 'home':
+      q = q.where('cases.status', '=', 'new').where((eb) => eb.or([eb('cases.assignee_id', 'is', null), eb('cases.assignee_id', '=', f.me)]));
+      break;
+    case 'mine':
+      q = q.where('cases.assignee_id', '=', f.me).where('statuses.resolved', '=', 0).where('statuses.final', '=', 0);
+      break;
+    case 'my_resolved':
+      q = q.where('cases.assignee_id', '=', f.me).where('statuses.resolved', '=', 1);
+      break;
+    case 'queue':
+      q = q.where('cases.queue_id', '=', f.queueId!);
+      break;
+  }
+  if (f.status?.length) q = q.where('cases.status', 'in', f.status);
+  if (f.priority?.length) q = q.where('cases.priority', 'in', f.priority);
+  if (f.accountId) q = q.where('cases.account_id', '=', f.accountId);
+  if (f.assigneeId === 'none') q = q.where('cases.assignee_id', 'is', null);
+  else if (f.assigneeId) q = q.where('cases.assignee_id', '=', f.assigneeId);
+  if (f.q) {
+    const text = f.q.trim();
+    if (/^cs\d{4,}$/i.test(text)) q = q.where('cases.number', '=', text.toUpperCase());
+    else {
+      const ids = caseSearchIds(db, text);
+      if (ids) q = q.where('cases.id', 'in', ids as never);
+    }
+  }
+  const col = SORT_COLUMN[f.sort];
+  const op = f.order === 'desc' ? '<' : '>';
+  if (f.after) {
+    const [v, id] = f.after as [string | number, number];
+    q = q.where((eb) => eb(eb.refTuple(col, 'cases.id'), op, eb.tuple(v, id)));
+  }
+  return q.orderBy(col, f.order).orderBy('cases.id', f.order).limit(f.limit + 1).execute();
+}
+
+export const sortValue = (row: CaseWithNames, sort: CaseFilter['sort']): string | number =>
+  sort === 'updated' ? row.updated_at : sort === 'opened' ? row.opened_at : sort === 'priority' ? row.priority : row.number;

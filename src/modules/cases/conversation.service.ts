@@ -1,0 +1,285 @@
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../../db/schema.js';
+import { clock } from '../../platform/clock.js';
+import { AppError, badRequest, notFound } from '../../platform/errors.js';
+import { FileStore, safeFileName, sniffType } from '../../platform/files.js';
+import { text } from '../../platform/http.js';
+import { assertCaseWorkable, caseIdOf, type Staff } from './cases.service.js';
+
+// The conversation on a case: comments (customer-visible "additional comments" or internal work
+// notes), attachments, and the timeline that merges them with activities and field changes.
+
+export const attachmentSchema = z.object({
+  id: z.number(),
+  caseNumber: z.string(),
+  commentId: z.number().nullable(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  visibility: z.enum(['customer', 'internal']),
+  createdAt: z.string(),
+});
+export type AttachmentDto = z.infer<typeof attachmentSchema>;
+
+export const commentSchema = z.object({
+  id: z.number(),
+  caseNumber: z.string(),
+  visibility: z.enum(['customer', 'internal']),
+  body: z.string(),
+  authorType: z.enum(['user', 'contact', 'system']),
+  authorId: z.number().nullable(),
+  authorName: z.string().nullable(),
+  createdAt: z.string(),
+  attachments: z.array(attachmentSchema),
+});
+export type CommentDto = z.infer<typeof commentSchema>;
+
+export const createCommentBody = z.strictObject({
+  body: text(100_000),
+  visibility: z.enum(['customer', 'internal']),
+  attachmentIds: z.array(z.number().int().positive()).max(20).optional(),
+});
+
+type AttachmentRow = {
+  id: number;
+  case_id: number;
+  comment_id: number | null;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  visibility: 'customer' | 'internal';
+  created_at: string;
+};
+const attachmentDto = (number: string, a: AttachmentRow): AttachmentDto => ({
+  id: a.id,
+  caseNumber: number,
+  commentId: a.comment_id,
+  fileName: a.file_name,
+  contentType: a.content_type,
+  size: a.size,
+  sha256: a.sha256,
+  visibility: a.visibility,
+  createdAt: a.created_at,
+});
+
+/** Adds a comment; linked attachments take its visibility. The first customer-visible reply of
+ *  an agent is the case's first response. */
+export async function addComment(db: Kysely<DB>, actor: Staff, number: string, input: z.infer<typeof createCommentBody>): Promise<CommentDto> {
+  const id = await db.transaction().execute(async (trx) => {
+    const c = await assertCaseWorkable(trx, number, 'commenting');
+    const now = clock.nowIso();
+    const ids = [...new Set(input.attachmentIds ?? [])];
+    if (ids.length) {
+      const found = await trx.selectFrom('attachments').select(['id', 'comment_id']).where('case_id', '=', c.id).where('id', 'in', ids).execute();
+      const bad = ids.filter((i) => !found.some((f) => f.id === i && f.comment_id === null));
+      if (bad.length) throw badRequest(`attachmentIds: not unlinked attachments of ${number}: ${bad.join(', ')}`, { fields: [{ field: 'body.attachmentIds', message: `unknown or already used: ${bad.join(', ')}` }] });
+    }
+    const row = await trx
+      .insertInto('comments')
+      .values({ case_id: c.id, visibility: input.visibility, body: input.body, author_type: 'user', author_id: actor.id, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (ids.length) await trx.updateTable('attachments').set({ comment_id: row.id, visibility: input.visibility }).where('id', 'in', ids).execute();
+    if (input.visibility === 'customer') {
+      await trx.updateTable('cases').set({ first_response_at: now }).where('id', '=', c.id).where('first_response_at', 'is', null).execute();
+    }
+    await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', c.id).execute();
+    return row.id;
+  });
+  return (await commentsOf(db, number, [id]))[0]!;
+}
+
+async function commentsOf(db: Kysely<DB>, number: string, ids: number[]): Promise<CommentDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('comments')
+    .leftJoin('users', (j) => j.onRef('users.id', '=', 'comments.author_id').on('comments.author_type', '=', 'user'))
+    .leftJoin('contacts', (j) => j.onRef('contacts.id', '=', 'comments.author_id').on('comments.author_type', '=', 'contact'))
+    .selectAll('comments')
+    .select(['users.name as user_name', 'contacts.name as contact_name'])
+    .where('comments.id', 'in', ids)
+    .orderBy('comments.id', 'desc')
+    .execute();
+  const atts = await db.selectFrom('attachments').selectAll().where('comment_id', 'in', ids).orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    caseNumber: number,
+    visibility: r.visibility,
+    body: r.body,
+    authorType: r.author_type,
+    authorId: r.author_id,
+    authorName: r.user_name ?? r.contact_name ?? (r.author_type === 'system' ? 'Casebook' : null),
+    createdAt: r.created_at,
+    attachments: atts.filter((a) => a.comment_id === r.id).map((a) => attachmentDto(number, a)),
+  }));
+}
+
+export interface UploadedPart {
+  filename: string;
+  file: Readable & { truncated?: boolean };
+}
+
+/** Stores uploaded files by content hash and records them on the case (not yet on a comment). */
+export async function addAttachments(db: Kysely<DB>, store: FileStore, actor: Staff, number: string, parts: AsyncIterable<UploadedPart>): Promise<AttachmentDto[]> {
+  const c = await assertCaseWorkable(db, number, 'attaching files');
+  const stored: { name: string; sha256: string; size: number; type: string }[] = [];
+  for await (const part of parts) {
+    const f = await store.put(part.file);
+    if (part.file.truncated) throw new AppError('too_large', `${safeFileName(part.filename)} is larger than the attachment limit`);
+    stored.push({ name: safeFileName(part.filename), sha256: f.sha256, size: f.size, type: sniffType(f.head) });
+  }
+  if (stored.length === 0) throw badRequest('Send at least one file (multipart field "file")');
+  const ids = await db.transaction().execute(async (trx) => {
+    await assertCaseWorkable(trx, number, 'attaching files');
+    const now = clock.nowIso();
+    const rows = await trx
+      .insertInto('attachments')
+      .values(
+        stored.map((s) => ({
+          case_id: c.id,
+          comment_id: null,
+          file_name: s.name,
+          content_type: s.type,
+          size: s.size,
+          sha256: s.sha256,
+          visibility: 'internal' as const,
+          uploaded_by_type: 'user' as const,
+          uploaded_by_id: actor.id,
+          created_at: now,
+        })),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  });
+  const rows = await db.selectFrom('attachments').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return rows.map((r) => attachmentDto(number, r));
+}
+
+export async function getAttachment(db: Kysely<DB>, id: number) {
+  const row = await db.selectFrom('attachments').innerJoin('cases', 'cases.id', 'attachments.case_id').selectAll('attachments').select('cases.number').where('attachments.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Attachment ${id}`);
+  return row;
+}
+
+export async function listAttachments(db: Kysely<DB>, number: string): Promise<AttachmentDto[]> {
+  const caseId = await caseIdOf(db, number);
+  const rows = await db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('id', 'desc').execute();
+  return rows.map((r) => attachmentDto(number, r));
+}
+
+// ---- timeline
+
+export const TIMELINE_FILTERS = ['all', 'comments', 'activities', 'changes'] as const;
+
+const changeSchema = z.object({ field: z.string().nullable(), oldValue: z.string().nullable(), newValue: z.string().nullable() });
+export const timelineEntrySchema = z.object({
+  kind: z.enum(['comment', 'activity', 'change']),
+  at: z.string(),
+  actorType: z.string(),
+  actorId: z.number().nullable(),
+  actorName: z.string().nullable(),
+  comment: commentSchema.optional(),
+  activity: z
+    .object({ id: z.number(), type: z.string(), state: z.string(), subject: z.string(), body: z.string(), dueAt: z.string().nullable(), completedAt: z.string().nullable() })
+    .optional(),
+  change: z.object({ action: z.string(), entity: z.string(), entityId: z.number(), changes: z.array(changeSchema) }).optional(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+const PAGE = 100;
+
+/**
+ * The case's history, newest first: comments, activities and field changes (the audit trail of
+ * the case and of its activities), with who and when. `cursor` is the oldest time already shown.
+ */
+export async function timeline(db: Kysely<DB>, number: string, filter: (typeof TIMELINE_FILTERS)[number], cursor?: string) {
+  const caseId = await caseIdOf(db, number);
+  const before = cursor ? decodeTimeCursor(cursor) : null;
+  const want = (k: string) => filter === 'all' || filter === k;
+
+  const [comments, activities, audit] = await Promise.all([
+    want('comments')
+      ? db.selectFrom('comments').select(['id', 'created_at as at']).where('case_id', '=', caseId).$if(!!before, (q) => q.where('created_at', '<=', before!)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE).execute()
+      : [],
+    want('activities')
+      ? db.selectFrom('activities').selectAll().where('case_id', '=', caseId).$if(!!before, (q) => q.where('created_at', '<=', before!)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE).execute()
+      : [],
+    want('changes') || want('activities')
+      ? db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('entity', '=', 'case'), eb('entity_id', '=', caseId)]),
+              eb.and([eb('entity', '=', 'activity'), eb('action', '=', 'update'), eb('entity_id', 'in', db.selectFrom('activities').select('id').where('case_id', '=', caseId))]),
+            ]),
+          )
+          .$if(!!before, (q) => q.where('at', '<=', before!))
+          .orderBy('at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(PAGE * 4)
+          .execute()
+      : [],
+  ]);
+
+  // A source that filled its page may hold more rows at its oldest time: show only what is
+  // complete (strictly newer than that time) and continue from it on the next page.
+  const full = [
+    comments.length === PAGE ? comments[comments.length - 1]!.at : null,
+    activities.length === PAGE ? activities[activities.length - 1]!.created_at : null,
+    audit.length === PAGE * 4 ? audit[audit.length - 1]!.at : null,
+  ].filter((x): x is string => x !== null);
+  const cutoff = full.length ? full.sort().reverse()[0]! : null;
+  const keep = (at: string) => !cutoff || at > cutoff;
+
+  const entries: TimelineEntry[] = [];
+  const commentDtos = await commentsOf(db, number, comments.filter((c) => keep(c.at)).map((c) => c.id));
+  for (const c of commentDtos) entries.push({ kind: 'comment', at: c.createdAt, actorType: c.authorType, actorId: c.authorId, actorName: c.authorName, comment: c });
+  for (const a of activities.filter((x) => keep(x.created_at))) {
+    entries.push({
+      kind: 'activity',
+      at: a.created_at,
+      actorType: 'user',
+      actorId: a.created_by,
+      actorName: null,
+      activity: { id: a.id, type: a.type, state: a.state, subject: a.subject, body: a.body, dueAt: a.due_at, completedAt: a.completed_at },
+    });
+  }
+  // One entry per change event: the audit rows of one write share actor, time and record.
+  const groups = new Map<string, typeof audit>();
+  for (const r of audit.filter((x) => keep(x.at))) {
+    if (r.entity === 'activity' && !want('activities') && !want('changes')) continue;
+    const key = `${r.at}|${r.actor_type}|${r.actor_id}|${r.entity}|${r.entity_id}|${r.action}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const rows of groups.values()) {
+    const r = rows[0]!;
+    entries.push({
+      kind: 'change',
+      at: r.at,
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      actorName: null,
+      change: { action: r.action, entity: r.entity, entityId: r.entity_id, changes: rows.reverse().map((x) => ({ field: x.field, oldValue: x.old_value, newValue: x.new_value })) },
+    });
+  }
+  const userIds = [...new Set(entries.filter((e) => e.actorType === 'user' && e.actorId && !e.actorName).map((e) => e.actorId!))];
+  const names = userIds.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute() : [];
+  for (const e of entries) {
+    if (!e.actorName) e.actorName = e.actorType === 'system' ? 'Casebook' : (names.find((n) => n.id === e.actorId)?.name ?? null);
+  }
+  const order = { comment: 0, activity: 1, change: 2 };
+  entries.sort((a, b) => (a.at === b.at ? order[a.kind] - order[b.kind] : a.at < b.at ? 1 : -1));
+  return { items: entries, nextCursor: cutoff ? Buffer.from(cutoff).toString('base64url') : null };
+}
+
+function decodeTimeCursor(cursor: string): string {
+  const at = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at)) throw badRequest('query.cursor: not a cursor this timeline handed out');
+  return at;
+}
