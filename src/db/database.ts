@@ -59,7 +59,13 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 export function createPgPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, types: pgTypes });
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  // An idle connection the server closes (restart, failover) must not crash the process; the
+  // pool replaces it on next use.
+  pool.on('error', (err) => {
+    if ((err as { code?: string }).code !== '57P01') console.error(`PostgreSQL idle connection error: ${err.message}`);
+  });
+  return pool;
 }
 
 /** Opens the configured database; the caller runs migrations. */

@@ -41,10 +41,10 @@ export function caseSearchIds(db: Kysely<any>, text: string) {
   if (terms.length === 0) return null;
   if (isPostgres(db)) {
     const query = terms.map((t) => `${t}:*`).join(' & ');
-    return sql<{ id: number }>`select id from cases where search @@ to_tsquery('simple', ${query})
-      union select case_id from comments where search @@ to_tsquery('simple', ${query})`;
+    return sql<{ id: number }>`(select id from cases where search @@ to_tsquery('simple', casebook_fold(${query}))
+      union select case_id from comments where search @@ to_tsquery('simple', casebook_fold(${query})))`;
   }
   const match = terms.map((t) => `"${t}"*`).join(' ');
-  return sql<{ id: number }>`select rowid as id from cases_fts where cases_fts match ${match}
-    union select c.case_id from comments_fts f join comments c on c.id = f.rowid where comments_fts match ${match}`;
+  return sql<{ id: number }>`(select rowid as id from cases_fts where cases_fts match ${match}
+    union select c.case_id from comments_fts f join comments c on c.id = f.rowid where comments_fts match ${match})`;
 }

@@ -37,3 +37,19 @@ export async function makeAsset(t: TestApp, over: Record<string, unknown> = {}) 
   const accountId = (over.accountId as number) ?? (await makeAccount(t)).id;
   return create(t, '/api/v1/assets', { accountId, name: `Asset ${uniq()}`, ...over });
 }
+
+export async function makeQueue(t: TestApp, over: Record<string, unknown> = {}) {
+  return create(t, '/api/v1/queues', { name: `Queue ${uniq()}`, mode: 'any', ...over });
+}
+
+/** A case opened by the admin through the API. */
+export async function makeCase(t: TestApp, over: Record<string, unknown> = {}, as?: string) {
+  const res = await t.call('POST', '/api/v1/cases', { as: as ?? t.adminCookie, body: { shortDescription: `Printer on fire ${uniq()}`, ...over } });
+  if (res.statusCode !== 201) throw new Error(`POST /cases → ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** Runs a case action and returns the response. */
+export function act(t: TestApp, number: string, action: string, body: unknown = {}, as?: string) {
+  return t.call('POST', `/api/v1/cases/${number}/${action}`, { as: as ?? t.adminCookie, body });
+}

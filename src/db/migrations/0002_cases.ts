@@ -194,10 +194,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Full-text search over number, short description, description and comments.
   if (pg) {
+    // Accents are folded like SQLite's remove_diacritics (unaccent is a trusted extension since
+    // PostgreSQL 13); where it is not installed, text is indexed as it is.
+    const hasUnaccent = await sql<{ n: number }>`select count(*)::int as n from pg_available_extensions where name = 'unaccent'`.execute(db);
+    if (hasUnaccent.rows[0]!.n > 0) {
+      await sql`create extension if not exists unaccent`.execute(db);
+      await sql`create function casebook_fold(t text) returns text language sql immutable parallel safe strict
+        as $$ select public.unaccent('public.unaccent'::regdictionary, t) $$`.execute(db);
+    } else {
+      await sql`create function casebook_fold(t text) returns text language sql immutable parallel safe strict as $$ select t $$`.execute(db);
+    }
     await sql`alter table cases add column search tsvector generated always as (
-      to_tsvector('simple', number || ' ' || short_description || ' ' || description)) stored`.execute(db);
+      to_tsvector('simple', casebook_fold(number || ' ' || short_description || ' ' || description))) stored`.execute(db);
     await sql`create index cases_search_idx on cases using gin (search)`.execute(db);
-    await sql`alter table comments add column search tsvector generated always as (to_tsvector('simple', body)) stored`.execute(db);
+    await sql`alter table comments add column search tsvector generated always as (to_tsvector('simple', casebook_fold(body))) stored`.execute(db);
     await sql`create index comments_search_idx on comments using gin (search)`.execute(db);
   } else {
     // Two FTS5 indexes whose rowids are the case id and the comment id, kept by triggers, so an
