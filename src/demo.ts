@@ -5,6 +5,12 @@ import { createGroup } from './modules/identity/groups.service.js';
 import { createUser } from './modules/identity/users.service.js';
 import { findUserByEmail } from './modules/identity/users.repository.js';
 import { createAccount, createAsset, createContact } from './modules/customers/customers.service.js';
+import { createQueue } from './modules/queues/queues.service.js';
+import { createCase } from './modules/cases/cases.service.js';
+import * as actions from './modules/cases/case-actions.service.js';
+import { addComment } from './modules/cases/conversation.service.js';
+import { createActivity, updateActivity } from './modules/activities/activities.service.js';
+import { getUser } from './modules/identity/users.service.js';
 
 // Demo data for trying Casebook out: `npm run demo` or `npm start -- --demo`. Loading twice is harmless.
 
@@ -97,6 +103,7 @@ export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void
       }
       for (const asset of a.assets) await createAsset(db, system, { accountId: account.id, ...asset });
     }
+    await loadDemoCases(db, ids);
     print('Demo data loaded.');
   }
   print('');
@@ -105,4 +112,66 @@ export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void
   print('    portal     nancy@northwind.example  customer of Northwind Traders');
   print('    portal     kim@contoso.example      customer of Contoso Pharmaceuticals');
   print('');
+}
+
+type Staff = Parameters<typeof createActivity>[1];
+
+async function staffPrincipal(db: Kysely<DB>, id: number): Promise<Staff> {
+  const u = await getUser(db, id);
+  return { type: 'user', id: u.id, email: u.email, name: u.name, roles: u.roles, via: 'session' };
+}
+
+/** Queues of both modes and cases in every status, with activities and a conversation. */
+async function loadDemoCases(db: Kysely<DB>, ids: Map<string, number>): Promise<void> {
+  const groupIds = (await db.selectFrom('groups').select(['id', 'name']).execute()).reduce<Record<string, number>>((m, g) => ({ ...m, [g.name]: g.id }), {});
+  const general = await createQueue(db, system, { name: 'General support', description: 'Everything that comes in by phone, mail and portal', mode: 'any', groupIds: [groupIds['Tier 1 Support']!, groupIds['Tier 2 Support']!] });
+  const priority = await createQueue(db, system, { name: 'Priority line', description: 'Premium and enterprise customers, worked strictly in order', mode: 'next', groupIds: [groupIds['Tier 2 Support']!], memberIds: [ids.get('grace')!] });
+  const maya = await staffPrincipal(db, ids.get('maya')!);
+  const priya = await staffPrincipal(db, ids.get('priya')!);
+  const tom = await staffPrincipal(db, ids.get('tom')!);
+  const contacts = await db.selectFrom('contacts').select(['id', 'account_id', 'email']).execute();
+  const contact = (email: string) => contacts.find((c) => c.email === email)!;
+  const assetsOf = async (accountId: number) => (await db.selectFrom('assets').select('id').where('account_id', '=', accountId).execute()).map((a) => a.id);
+  const open = async (email: string, fields: Record<string, unknown>) => {
+    const c = contact(email);
+    return createCase(db, maya, { contactId: c.id, assetIds: (await assetsOf(c.account_id)).slice(0, 1), ...fields } as never);
+  };
+  const solved = { resolutionCode: 'solved', cause: 'Expired TLS certificate on the order gateway', resolutionNotes: 'Renewed the certificate and restarted the gateway; orders flow again.' };
+
+  await open('nancy@northwind.example', { shortDescription: 'Orders stuck in the gateway since 08:00', description: 'No new orders have reached the warehouse since this morning.', priority: 1, channel: 'phone', category: 'Integration', product: 'Casebook Connect', queueId: general.id });
+  await open('jo@fabrikam.example', { shortDescription: 'Fleet tracker shows trucks in the sea', description: 'Positions are offset by about 40 km west.', priority: 3, channel: 'portal', category: 'Data quality', product: 'RouteWise', queueId: general.id });
+  await open('kim@contoso.example', { shortDescription: 'EU tenant login page times out', description: 'Users in Frankfurt cannot sign in.', priority: 2, channel: 'email', category: 'Access', product: 'Casebook Connect', queueId: priority.id });
+  await open('dan@contoso.example', { shortDescription: 'Export to CSV drops umlauts', description: 'Names like Müller come out as M?ller.', priority: 4, channel: 'email', category: 'Defect', product: 'DataVault Enterprise', queueId: priority.id });
+
+  const working = await open('andrew@northwind.example', { shortDescription: 'Scanner batteries drain overnight', description: 'Twelve of forty scanners are empty every morning.', priority: 3, channel: 'phone', category: 'Hardware', product: 'ScanPro 5', queueId: general.id });
+  await actions.start(db, maya, working);
+  await addComment(db, maya, working, { body: 'Firmware 5.2 is known to keep Wi-Fi awake; checking which version they run.', visibility: 'internal' });
+  await createActivity(db, maya, working, { type: 'phone_call', subject: 'Call Andrew for the firmware version', dueAt: new Date(Date.now() + 86400_000).toISOString() });
+
+  const waiting = await open('kim@contoso.example', { shortDescription: 'Need audit log retention extended to 2 years', priority: 3, channel: 'portal', category: 'Request', product: 'DataVault Enterprise' });
+  await actions.start(db, priya, waiting);
+  await addComment(db, priya, waiting, { body: 'Could you confirm which environments (EU, US or both) need the longer retention?', visibility: 'customer' });
+  await actions.wait(db, priya, waiting, {});
+
+  const resolved = await open('nancy@northwind.example', { shortDescription: 'Order gateway rejects all connections', description: 'Clients report certificate errors.', priority: 1, channel: 'phone', category: 'Integration', product: 'Casebook Connect' });
+  await actions.start(db, maya, resolved);
+  await addComment(db, maya, resolved, { body: 'The certificate expired at midnight; renewing now.', visibility: 'customer' });
+  const call = await createActivity(db, maya, resolved, { type: 'task', subject: 'Renew the gateway certificate' });
+  await updateActivity(db, maya, call.id, { state: 'completed' }, undefined);
+  await actions.resolve(db, maya, resolved, solved);
+
+  const closed = await open('jo@fabrikam.example', { shortDescription: 'Invoice PDF has the wrong VAT number', priority: 4, channel: 'email', category: 'Billing', product: 'RouteWise' });
+  await actions.start(db, tom, closed);
+  await actions.resolve(db, tom, closed, { resolutionCode: 'solved', resolutionNotes: 'Corrected the VAT number in the account settings and re-issued the invoice.' });
+  await actions.close(db, tom, closed);
+
+  const canceled = await open('mark@tailspin.example', { shortDescription: 'Duplicate: web shop slow', priority: 4, channel: 'web' });
+  await actions.cancel(db, tom, canceled, { reason: 'Opened twice by mistake' });
+
+  const reopened = await open('dan@contoso.example', { shortDescription: 'Scheduled report arrives empty', priority: 2, channel: 'email', category: 'Defect', product: 'DataVault Enterprise', queueId: general.id });
+  await actions.start(db, tom, reopened);
+  await actions.resolve(db, tom, reopened, { resolutionCode: 'workaround', cause: 'Report ran before the nightly load finished', resolutionNotes: 'Moved the schedule to 06:00.' });
+  // The customer wrote back that it still happens: back in the queue, assignee cleared.
+  const reopenedId = (await db.selectFrom('cases').select('id').where('number', '=', reopened).executeTakeFirstOrThrow()).id;
+  await db.transaction().execute((trx) => actions.reopenByCustomer(trx, reopenedId, 'the customer replied that the report is still empty'));
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reopenByCustomer } from '../src/modules/cases/case-actions.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { act, makeAccount, makeAsset, makeCase, makeContact, makeCustomer, makeGroup, makeUser } from './helpers/factories.js';
+import { act, makeAccount, makeAsset, makeCase, makeContact, makeCustomer, makeGroup, makeQueue, makeUser } from './helpers/factories.js';
 
 let t: TestApp;
 let agent: Awaited<ReturnType<typeof makeUser>>;
@@ -195,6 +196,26 @@ describe('the lifecycle', () => {
     const res = await t.call('POST', `/api/v1/cases/${c.number}/start`, { as: agentCookie, headers: { 'if-match': '"1"' }, body: {} });
     expect(res.statusCode).toBe(412);
     expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: agentCookie })).json().status).toBe('new');
+  });
+});
+
+describe('automatic reopening', () => {
+  it('a customer reply reopens a resolved case: assignee cleared, queue kept, group told', async () => {
+    const member = await makeUser(t);
+    const group = await makeGroup(t, { memberIds: [member.id] });
+    const q = await makeQueue(t, { memberIds: [agent.id] });
+    const c = await makeCase(t, { queueId: q.id, assignmentGroupId: group.id });
+    await act(t, c.number, 'start', {}, agentCookie);
+    await act(t, c.number, 'resolve', solved, agentCookie);
+    expect(await t.db.transaction().execute((trx) => reopenByCustomer(trx, c.id, 'customer replied'))).toBe(true);
+    const after = (await t.call('GET', `/api/v1/cases/${c.number}`, { as: agentCookie })).json();
+    expect(after).toMatchObject({ status: 'reopened', assigneeId: null, queueId: q.id, resolvedAt: null, editable: true });
+    const notes = (await t.call('GET', '/api/v1/me/notifications', { as: await member.cookie() })).json().items;
+    expect(notes[0]).toMatchObject({ kind: 'case_reopened', caseNumber: c.number });
+    // In progress or final cases do not reopen.
+    await act(t, c.number, 'start', {}, agentCookie);
+    expect(await t.db.transaction().execute((trx) => reopenByCustomer(trx, c.id, 'again'))).toBe(false);
+    expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: agentCookie })).json().status).toBe('in_progress');
   });
 });
 

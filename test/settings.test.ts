@@ -45,13 +45,18 @@ describe('system properties', () => {
 describe('demo data', () => {
   it('loads staff of every role, groups and customers, and loading twice adds nothing', async () => {
     await loadDemoData(t.db, () => {});
-    const count = async (table: 'users' | 'groups' | 'accounts' | 'contacts' | 'assets') =>
+    const count = async (table: 'users' | 'groups' | 'accounts' | 'contacts' | 'assets' | 'cases') =>
       Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const before = { users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts') };
+    const before = { users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts'), cases: await count('cases') };
     await loadDemoData(t.db, () => {});
-    expect({ users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts') }).toEqual(before);
+    expect({ users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts'), cases: await count('cases') }).toEqual(before);
     const roles = (await t.db.selectFrom('user_roles').select('role').distinct().execute()).map((r) => r.role).sort();
     expect(roles).toEqual(['admin', 'agent', 'major_issue_manager', 'manager']);
+    const statuses = (await t.db.selectFrom('cases').select('status').distinct().execute()).map((r) => r.status).sort();
+    expect(statuses).toEqual(['canceled', 'closed', 'in_progress', 'new', 'reopened', 'resolved', 'waiting_for_response']);
+    const modes = (await t.db.selectFrom('queues').select('mode').distinct().execute()).map((r) => r.mode).sort();
+    expect(modes).toEqual(['any', 'next']);
+    expect(Number((await t.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
     const portal = await t.login('nancy@northwind.example', 'casebook-demo', true);
     expect((await t.call('GET', '/api/v1/me', { as: portal })).json()).toMatchObject({ type: 'contact', roles: ['customer'] });
   });

@@ -8,7 +8,7 @@ import { updateVersioned } from '../../platform/records.js';
 import { getProperty } from '../settings/settings.service.js';
 import { groupMemberIds, notifyUsers } from '../notifications/notifications.service.js';
 import { isQueueMember, workableStatuses } from '../queues/queues.service.js';
-import { assertTransition, type CaseAction } from './case.workflow.js';
+import { assertTransition, canReopen, type CaseAction } from './case.workflow.js';
 import * as repo from './cases.repository.js';
 import type { Staff } from './cases.service.js';
 import { getProcess, type StageField } from './processes.service.js';
@@ -273,4 +273,28 @@ export function cancel(db: Kysely<DB>, actor: Staff, number: string, body: { rea
 /** Close: a resolved case becomes final. */
 export function close(db: Kysely<DB>, actor: Staff, number: string, expected?: number) {
   return runAction(db, actor, number, 'close', expected, async () => ({ changes: { closed_at: clock.nowIso() } }));
+}
+
+/**
+ * Reopens a case after a customer reply or a low survey score: status reopened, assignee cleared,
+ * queue kept (so it is back in the queue), the assignment group told. Returns false (and changes
+ * nothing) when the case's status does not reopen, e.g. in progress or final.
+ */
+export async function reopenByCustomer(trx: Kysely<DB>, caseId: number, why: string): Promise<boolean> {
+  const row = await lockRows(trx, trx.selectFrom('cases').selectAll().where('id', '=', caseId)).executeTakeFirst();
+  if (!row) throw notFound(`Case ${caseId}`);
+  if (!canReopen(toFlags(await statusByKey(trx, row.status)))) return false;
+  await updateVersioned(trx, {
+    table: 'cases',
+    entity: 'case',
+    before: row,
+    changes: { status: 'reopened', assignee_id: null, resolved_at: null },
+    expected: undefined,
+    actor: { type: 'system' },
+    extraAudit: { before: { reopenReason: null }, after: { reopenReason: why } },
+  });
+  const notice = { kind: 'case_reopened', caseId: row.id, title: `${row.number} was reopened: ${why}`, body: row.short_description };
+  if (row.assignment_group_id) await notifyUsers(trx, await groupMemberIds(trx, row.assignment_group_id), notice);
+  else if (row.assignee_id) await notifyUsers(trx, [row.assignee_id], notice);
+  return true;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors.js';
-import { assertTransition, CASE_ACTIONS, classify, isEditable, type CaseAction, type StatusFlags } from './case.workflow.js';
+import { assertTransition, canReopen, CASE_ACTIONS, classify, isEditable, type CaseAction, type StatusFlags } from './case.workflow.js';
 
 const status = (key: string, flags: Partial<StatusFlags> = {}): StatusFlags => ({ key, pause: false, resolved: false, final: false, ...flags });
 const DEFAULTS: Record<string, StatusFlags> = {
@@ -58,5 +58,19 @@ describe('case workflow', () => {
 
   it('resolved and final cases are read-only', () => {
     expect(Object.entries(DEFAULTS).filter(([, s]) => isEditable(s)).map(([k]) => k)).toEqual(['new', 'in_progress', 'waiting_for_response', 'reopened']);
+  });
+});
+
+describe('automatic reopening', () => {
+  it.each([
+    ['new', false],
+    ['in_progress', false],
+    ['waiting_for_response', true],
+    ['reopened', false],
+    ['resolved', true],
+    ['closed', false],
+    ['canceled', false],
+  ])('%s reopens: %s', (key, expected) => {
+    expect(canReopen(DEFAULTS[key]!)).toBe(expected);
   });
 });

@@ -70,3 +70,12 @@ export function assertTransition(status: StatusFlags, action: CaseAction, roles:
 export function isEditable(status: StatusFlags): boolean {
   return WORKABLE.includes(classify(status));
 }
+
+/**
+ * Automatic reopening (SPEC §3.1): a customer reply, or a low survey score, brings back a paused
+ * or resolved-but-not-final case. Not an agent action, so it is not in the menu table above.
+ */
+export function canReopen(status: StatusFlags): boolean {
+  const cls = classify(status);
+  return cls === 'paused' || cls === 'resolved';
+}
