@@ -1,108 +1,130 @@
-// `npm run bench`: measures the API over real HTTP on this machine and reports p50/p95/p99 and
-// throughput, with a plain route and a raw database round-trip measured in the same run, so the
-// figures can be compared as ratios on noisy machines. DATABASE_URL=postgres://… benches PostgreSQL.
-import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
+// `npm run bench`: Casebook over real HTTP on this machine. Every scenario is measured beside a
+// plain Fastify hello-world route in the same run (machines here are noisy: ratios are what we
+// compare). DATABASE_URL=postgres://… benches PostgreSQL; the default is SQLite.
+// Knobs: BENCH_SECONDS (5), BENCH_CONCURRENCY (20), BENCH_QUEUE_CASES (10000), BENCH_AGENTS (50).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { bootstrapAdmin } from '../src/modules/identity/bootstrap.js';
 import { createAccount, createContact } from '../src/modules/customers/customers.service.js';
+import { createUser } from '../src/modules/identity/users.service.js';
+import { createQueue } from '../src/modules/queues/queues.service.js';
+import { createCase } from '../src/modules/cases/cases.service.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5000);
+const QUEUE_CASES = Number(process.env.BENCH_QUEUE_CASES ?? 10_000);
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 
-interface Result {
-  name: string;
+interface LoadResult {
   n: number;
+  seconds: number;
   rps: number;
   p50: number;
   p95: number;
   p99: number;
+  statuses: Record<string, number>;
+  collected: unknown[];
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+async function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), JSON.stringify(spec)], { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout) as LoadResult;
+}
 
-async function load(name: string, once: () => Promise<unknown>): Promise<Result> {
-  const times: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        await once();
-        times.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  return { name, n: times.length, rps: times.length / elapsed, p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99) };
+const rows: string[] = [];
+function report(name: string, r: LoadResult, base: LoadResult | null, note = '') {
+  const ratio = base ? (r.rps / base.rps).toFixed(2) : '1.00';
+  rows.push(`| ${name} | ${r.n} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio} | ${note} |`);
 }
 
 async function main() {
   const testDb = await createTestDatabase();
-  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', CASEBOOK_RATE_LIMIT_PER_MINUTE: '100000000' }), database: testDb.config, webDir: '/nonexistent' };
+  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', CASEBOOK_RATE_LIMIT_PER_MINUTE: '100000000' }), database: testDb.config, dataDir: testDb.dataDir, webDir: '/nonexistent' };
   const database = openDatabase(config.database);
-  await migrateToLatest(database.db);
+  const db = database.db;
+  await migrateToLatest(db);
   const admin = { email: 'bench@example.test', password: 'bench-password-123' };
-  await bootstrapAdmin(database.db, admin, () => {});
-
-  console.log(`Seeding ${ACCOUNTS} accounts with 5 contacts each on ${testDb.config.kind}…`);
+  await bootstrapAdmin(db, admin, () => {});
   const system = { type: 'system' } as const;
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const a = await createAccount(database.db, system, { name: `Account ${String(i).padStart(6, '0')}`, tier: i % 10 === 0 ? 'premium' : 'standard' });
-    for (let j = 0; j < 5; j++) {
-      await createContact(database.db, system, { accountId: a.id, name: `Contact ${i}-${j}`, email: `c${i}-${j}@bench.test`, portalAccess: false });
-    }
-  }
 
-  const app = await buildApp(config, database.db, { logger: false });
+  console.log(`Seeding on ${testDb.config.kind}: 1,000 accounts with contacts, ${AGENTS} agents, a queue of ${QUEUE_CASES} cases…`);
+  const accountIds: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const a = await createAccount(db, system, { name: `Account ${String(i).padStart(5, '0')}` });
+    accountIds.push(a.id);
+    await createContact(db, system, { accountId: a.id, name: `Contact ${i}`, email: `c${i}@bench.test`, portalAccess: false });
+  }
+  const agents = [];
+  for (let i = 0; i < AGENTS; i++) agents.push(await createUser(db, system, { email: `agent${i}@bench.test`, name: `Agent ${i}`, roles: ['agent'], password: admin.password }));
+  const queue = await createQueue(db, system, { name: 'Bench queue', mode: 'next', memberIds: agents.map((a) => a.id) });
+  const seedStart = Date.now();
+  for (let i = 0; i < QUEUE_CASES; i++) {
+    await createCase(db, system, { shortDescription: `Queued case ${i}`, queueId: queue.id, priority: 1 + (i % 4), accountId: accountIds[i % accountIds.length] });
+  }
+  console.log(`  ${QUEUE_CASES} cases created through the service in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const app = await buildApp(config, db, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const get = (path: string) => async () => {
-    const res = await fetch(base + path, { headers: { cookie } });
-    if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
-    await res.arrayBuffer();
+  const hello = Fastify({ logger: false });
+  hello.get('/hello', async () => ({ hello: 'world' }));
+  await hello.listen({ port: 0, host: '127.0.0.1' });
+  const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/hello`;
+
+  const signIn = async (email: string) => {
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: admin.password }) });
+    return res.headers.get('set-cookie')!.split(';')[0]!;
   };
+  const adminCookie = await signIn(admin.email);
+  const agentCookies = [];
+  for (const a of agents) agentCookies.push(await signIn(a.email));
 
-  // Warm up JIT, statement caches and connections before measuring.
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = 0; i < 200; i++) await get('/api/v1/health')();
-  }));
-  const results: Result[] = [];
-  results.push(await load('raw database round-trip (select 1)', () => sql`select 1`.execute(database.db)));
-  results.push(await load('plain route GET /api/v1/health', get('/api/v1/health')));
-  results.push(await load('GET /api/v1/me (session lookup)', get('/api/v1/me')));
-  results.push(await load('GET /api/v1/accounts (first page of 50)', get('/api/v1/accounts')));
-  results.push(await load('GET /api/v1/contacts?q=contact 42 (search)', get('/api/v1/contacts?q=contact%2042')));
-  results.push(await load('GET /api/v1/accounts/{id}', get('/api/v1/accounts/77')));
-  let k = 0;
-  results.push(
-    await load('POST /api/v1/accounts (create, audited)', async () => {
-      const res = await fetch(`${base}/api/v1/accounts`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: `New ${k++}` }) });
-      if (res.status !== 201) throw new Error(`create → ${res.status}`);
-      await res.arrayBuffer();
-    }),
-  );
+  const common = { concurrency: CONCURRENCY, seconds: SECONDS };
+  await load({ ...common, url: helloUrl, method: 'GET', cookies: [], seconds: 1 }); // warm-up
+  const helloRes = await load({ ...common, url: helloUrl, method: 'GET', cookies: [] });
+  report('plain Fastify hello-world route', helloRes, null, 'baseline');
+  report('GET /api/v1/me (session lookup)', await load({ ...common, url: `${base}/api/v1/me`, method: 'GET', cookies: [adminCookie] }), helloRes);
+  report('GET /api/v1/cases?view=all (first page of 50)', await load({ ...common, url: `${base}/api/v1/cases?view=all`, method: 'GET', cookies: [adminCookie] }), helloRes);
+  report(`GET /api/v1/cases?view=queue&queueId=… (first page)`, await load({ ...common, url: `${base}/api/v1/cases?view=queue&queueId=${queue.id}`, method: 'GET', cookies: [adminCookie] }), helloRes);
+  report('GET /api/v1/cases?q=queued 42 (full-text)', await load({ ...common, url: `${base}/api/v1/cases?q=queued%2042`, method: 'GET', cookies: [adminCookie] }), helloRes);
+  const created = await load({
+    ...common,
+    url: `${base}/api/v1/cases`,
+    method: 'POST',
+    cookies: [adminCookie],
+    body: JSON.stringify({ shortDescription: 'Bench case {{n}}', description: 'Created by the benchmark', priority: 3, accountId: accountIds[0] }),
+  });
+  const createNote = `${((created.rps / helloRes.rps) * 100).toFixed(0)}% of hello-world (target ≥ 20%); statuses ${JSON.stringify(created.statuses)}`;
+  report('POST /api/v1/cases (create: number, audit, search index)', created, helloRes, createNote);
 
-  const plain = results[1]!;
-  console.log(`\nCasebook bench on ${testDb.config.kind}, ${ACCOUNTS} accounts / ${ACCOUNTS * 5} contacts, ${CONCURRENCY} concurrent clients, ${SECONDS} s each\n`);
-  console.log('| operation | requests | req/s | p50 ms | p95 ms | p99 ms | throughput vs plain route |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
-    console.log(`| ${r.name} | ${r.n} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / plain.rps).toFixed(2)} |`);
-  }
-  console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  const pulled = await load({ url: `${base}/api/v1/queues/${queue.id}/next`, method: 'POST', cookies: agentCookies, concurrency: AGENTS, seconds: 600, untilNotFound: true, collect: 'number' });
+  const numbers = pulled.collected as string[];
+  const duplicates = numbers.length - new Set(numbers).size;
+  report(`POST /api/v1/queues/{id}/next, ${AGENTS} agents draining ${QUEUE_CASES} cases`, pulled, helloRes, `${numbers.length} picks, ${duplicates} duplicates, ${((numbers.length / pulled.seconds) || 0).toFixed(0)} picks/s`);
+
+  console.log(`\nCasebook bench on ${testDb.config.kind} — ${CONCURRENCY} keep-alive clients in a separate process, ${SECONDS} s a scenario\n`);
+  console.log('| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | × hello-world | notes |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) console.log(r);
+  console.log(`\nserver process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  await hello.close();
   await app.close();
   await database.close();
   await testDb.drop();
+  if (duplicates > 0 || numbers.length !== QUEUE_CASES) {
+    console.error(`FAILED: next handed out ${numbers.length} cases with ${duplicates} duplicates (expected ${QUEUE_CASES}, 0)`);
+    process.exit(1);
+  }
 }
 
 main().catch((err) => {

@@ -128,7 +128,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');
   if (fs.existsSync(index)) {
-    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: true, index: false });
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/')) throw new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);

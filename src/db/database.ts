@@ -39,9 +39,26 @@ function sqliteDialect(file: string): Dialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Kysely prepares every query it runs; preparing costs as much as running a small query, so
+  // keep the prepared statements of recent SQL texts (bounded, least recently used first out).
+  const statements = new Map<string, SQLite.Statement>();
+  const cached = {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let stmt = statements.get(sqlText);
+      if (stmt) {
+        statements.delete(sqlText);
+      } else {
+        stmt = database.prepare(sqlText);
+        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sqlText, stmt);
+      return stmt;
+    },
+  };
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createDriver: () => new ImmediateSqliteDriver({ database: cached as unknown as SQLite.Database }),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

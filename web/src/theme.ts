@@ -24,5 +24,7 @@ export const theme = createTheme({
     MultiSelect: { defaultProps: { size: 'sm' } },
     Button: { defaultProps: { size: 'sm' } },
     Table: { defaultProps: { fz: 'sm', verticalSpacing: 6 } },
+    // Sentence case: calmer than the default capitals.
+    Badge: { defaultProps: { tt: 'none', fw: 600 } },
   },
 });

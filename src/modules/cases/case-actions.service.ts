@@ -11,7 +11,7 @@ import { isQueueMember, workableStatuses } from '../queues/queues.service.js';
 import { assertTransition, canReopen, type CaseAction } from './case.workflow.js';
 import * as repo from './cases.repository.js';
 import type { Staff } from './cases.service.js';
-import { getProcess, type StageField } from './processes.service.js';
+import { stagesOf, type StageField } from './processes.service.js';
 import { statusByKey, toFlags } from './statuses.service.js';
 
 // The workflow actions of SPEC §3 (start, assign, pick, escalate, next-stage, wait, resolve,
@@ -185,7 +185,7 @@ const FIELD_COLUMN: Record<StageField, keyof repo.CaseRow | 'asset_ids'> = {
 export function nextStage(db: Kysely<DB>, actor: Staff, number: string, expected?: number) {
   return runAction(db, actor, number, 'next-stage', expected, async (trx, row) => {
     if (!row.process_id) throw conflict(`Case ${number} follows no process`);
-    const { stages } = await getProcess(trx, row.process_id);
+    const stages = await stagesOf(trx, row.process_id);
     const index = Math.max(0, stages.findIndex((s) => s.key === row.stage));
     const current = stages[index]!;
     if (index >= stages.length - 1) throw conflict(`Case ${number} is already at the last stage (${current.name})`);
@@ -242,7 +242,7 @@ export function resolve(
         await updateVersioned(trx, { table: 'activities', entity: 'activity', before, changes: { state: 'canceled', completed_at: now }, expected: undefined, actor });
       }
     }
-    const stages = row.process_id ? (await getProcess(trx, row.process_id)).stages : [];
+    const stages = row.process_id ? await stagesOf(trx, row.process_id) : [];
     return {
       changes: {
         resolution_code: body.resolutionCode,

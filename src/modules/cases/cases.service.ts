@@ -9,7 +9,7 @@ import { decodeCursor, page } from '../../platform/pagination.js';
 import { allowedActions, isEditable } from './case.workflow.js';
 import type { CaseDto, CaseListQuery, CaseSummaryDto } from './cases.schemas.js';
 import * as repo from './cases.repository.js';
-import { getProcess, processForQueue, type Stage } from './processes.service.js';
+import { processForQueue, stagesOf } from './processes.service.js';
 
 // Cases: create, read, list, edit. The workflow actions live in case-actions.service.ts.
 
@@ -57,7 +57,7 @@ export async function getCase(db: Kysely<DB>, principal: Staff, number: string):
   if (!r) throw notFound(`Case ${number}`);
   const [assetIds, stages, open, parent] = await Promise.all([
     repo.assetIdsOf(db, r.id),
-    r.process_id ? getProcess(db, r.process_id).then((p) => p.stages) : Promise.resolve([] as Stage[]),
+    r.process_id ? stagesOf(db, r.process_id) : Promise.resolve([]),
     repo.openActivities(db, r.id),
     r.parent_id ? db.selectFrom('cases').select('number').where('id', '=', r.parent_id).executeTakeFirst() : Promise.resolve(undefined),
   ]);

@@ -111,14 +111,46 @@ export async function listProcesses(db: Kysely<DB>, q: z.infer<typeof processLis
   return { items: await toDtos(db, result.items), nextCursor: result.nextCursor };
 }
 
+// Every case create and case read needs its process's stages; processes change rarely, so they
+// are cached for a few seconds. This instance drops the cache on its own edits; other instances
+// (several app servers on one PostgreSQL) see an edit within CACHE_MS.
+const CACHE_MS = 10_000;
+// One cache per database (a transaction shares its database's adapter object).
+const caches = new WeakMap<object, Map<number | 'default', { at: number; value: ProcessDto | null }>>();
+const cacheOf = (db: Kysely<DB>) => {
+  const key = db.getExecutor().adapter;
+  let c = caches.get(key);
+  if (!c) caches.set(key, (c = new Map()));
+  return c;
+};
+
+async function cached(db: Kysely<DB>, key: number | 'default', load: () => Promise<ProcessDto | null>): Promise<ProcessDto | null> {
+  const cache = cacheOf(db);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const value = await load();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+/** A process's stages for case work (cached briefly). */
+export async function stagesOf(db: Kysely<DB>, processId: number): Promise<Stage[]> {
+  return (await cached(db, processId, () => getProcess(db, processId).catch(() => null)))?.stages ?? [];
+}
+
 /** The process a new case follows: its queue's process, else the default one. */
 export async function processForQueue(db: Kysely<DB>, queueId: number | null): Promise<ProcessDto | null> {
   if (queueId) {
     const q = await db.selectFrom('queues').select('process_id').where('id', '=', queueId).executeTakeFirst();
-    if (q?.process_id) return getProcess(db, q.process_id);
+    if (q?.process_id) {
+      const id = q.process_id;
+      return cached(db, id, () => getProcess(db, id));
+    }
   }
-  const d = await db.selectFrom('processes').select('id').where('is_default', '=', 1).where('active', '=', 1).executeTakeFirst();
-  return d ? getProcess(db, d.id) : null;
+  return cached(db, 'default', async () => {
+    const d = await db.selectFrom('processes').select('id').where('is_default', '=', 1).where('active', '=', 1).executeTakeFirst();
+    return d ? getProcess(db, d.id) : null;
+  });
 }
 
 async function writeStages(trx: Kysely<DB>, processId: number, list: z.infer<typeof stageInput>[]) {
@@ -135,6 +167,7 @@ async function clearDefault(trx: Kysely<DB>, except: number) {
 }
 
 export async function createProcess(db: Kysely<DB>, actor: Principal, input: z.infer<typeof createProcessBody>): Promise<ProcessDto> {
+  cacheOf(db).clear();
   const id = await db
     .transaction()
     .execute(async (trx) => {
@@ -147,10 +180,12 @@ export async function createProcess(db: Kysely<DB>, actor: Principal, input: z.i
       return row.id;
     })
     .catch((err) => rethrowUnique(err, 'name', `A process named ${input.name} already exists`));
+  cacheOf(db).clear();
   return getProcess(db, id);
 }
 
 export async function updateProcess(db: Kysely<DB>, actor: Principal, id: number, input: z.infer<typeof updateProcessBody>, expected: number | undefined) {
+  cacheOf(db).clear();
   await db
     .transaction()
     .execute(async (trx) => {
@@ -180,5 +215,6 @@ export async function updateProcess(db: Kysely<DB>, actor: Principal, id: number
       if (err instanceof AppError) throw err;
       rethrowUnique(err, 'name', `A process named ${input.name} already exists`);
     });
+  cacheOf(db).clear();
   return getProcess(db, id);
 }

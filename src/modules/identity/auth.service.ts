@@ -141,12 +141,19 @@ export async function authenticate(
   const sessionId = sha256(cookieValue);
   const session = await db
     .selectFrom('sessions')
-    .select(['principal_type', 'principal_id'])
-    .where('id', '=', sessionId)
-    .where('expires_at', '>', clock.nowIso())
+    .leftJoin('users', (j) => j.onRef('users.id', '=', 'sessions.principal_id').on('sessions.principal_type', '=', 'user'))
+    .select(['sessions.principal_type', 'sessions.principal_id', 'users.email', 'users.name', 'users.active'])
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.expires_at', '>', clock.nowIso())
     .executeTakeFirst();
   if (!session) return null;
-  const principal = await principalFor(db, session.principal_type, session.principal_id, 'session');
+  if (session.principal_type === 'user') {
+    // The common case, in two queries: the session with its user, then the roles.
+    if (session.active !== 1) return null;
+    const roles = ((await rolesOf(db, [session.principal_id])).get(session.principal_id) ?? []) as Role[];
+    return { principal: { type: 'user', id: session.principal_id, email: session.email!, name: session.name!, roles, via: 'session' }, sessionId };
+  }
+  const principal = await contactPrincipal(db, session.principal_id);
   return principal ? { principal, sessionId } : null;
 }
 

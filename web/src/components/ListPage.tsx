@@ -56,6 +56,11 @@ export function SearchBox({ label, placeholder, value, onChange }: { label: stri
     if (debounced.trim() !== value) onChange(debounced.trim());
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
+  // The URL changed from elsewhere (back button, a nav link): show its value.
+  useEffect(() => {
+    if (value !== text.trim()) setText(value);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
   return (
     <TextInput
       type="search"
@@ -131,11 +136,7 @@ export function ListTable<T extends { id: number }>({ resource, params, columns,
   const { search } = useLocation();
   const query = useInfiniteQuery({
     queryKey: [resource, 'list', params],
-    queryFn: ({ pageParam, signal }) =>
-      api.list<T>(resource, { ...params, cursor: pageParam ?? undefined, limit: 50 }).then((p) => {
-        void signal;
-        return p;
-      }),
+    queryFn: ({ pageParam }) => api.list<T>(resource, { ...params, cursor: pageParam ?? undefined, limit: 50 }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -190,8 +191,8 @@ export function ListTable<T extends { id: number }>({ resource, params, columns,
   return (
     <Stack gap="sm">
       <div className="cb-table-wrap">
-        <Table.ScrollContainer minWidth={640}>
-          <Table highlightOnHover aria-label={caption} stickyHeader>
+        <div style={{ overflowX: 'auto' }}>
+          <Table highlightOnHover aria-label={caption} miw={640}>
             <Table.Thead>
               <Table.Tr>
                 {columns.map((c) => (
@@ -230,7 +231,7 @@ export function ListTable<T extends { id: number }>({ resource, params, columns,
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </div>
       </div>
       <Group justify="space-between">
         <Text size="xs" c="dimmed" aria-live="polite">

@@ -12,9 +12,10 @@ export function RecordDrawer({ opened, onClose, title, children }: { opened: boo
       onClose={onClose}
       position="right"
       size={480}
-      title={<Text fw={600} size="lg">{title}</Text>}
+      title={title}
       padding="lg"
-      closeButtonProps={{ 'aria-label': 'Close' }}
+      styles={{ title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } }}
+      closeButtonProps={{ 'aria-label': 'Close panel' }}
     >
       {children}
     </Drawer>
@@ -90,7 +91,7 @@ export function ActiveToggle({ active, noun, loading, onToggle }: { active: bool
       Deactivate
     </Button>
   ) : (
-    <Button variant="light" color="green" loading={loading} onClick={() => onToggle(true)} aria-label={`Reactivate ${noun}`}>
+    <Button variant="outline" color="green" loading={loading} onClick={() => onToggle(true)} aria-label={`Reactivate ${noun}`}>
       Reactivate
     </Button>
   );
@@ -106,10 +107,10 @@ export function ReadOnlyNotice({ what }: { what: string }) {
 
 export function RecordMeta({ createdAt, updatedAt, active }: { createdAt: string; updatedAt: string; active: boolean }) {
   return (
-    <Group gap="md">
+    <Group gap="sm" wrap="nowrap">
       <StatusBadge active={active} />
-      <Text size="xs" c="dimmed">
-        Created {formatDate(createdAt)} · Updated {formatDate(updatedAt)}
+      <Text size="xs" c="dimmed" title={`Created ${formatDate(createdAt)}`}>
+        Last updated {formatDate(updatedAt)}
       </Text>
     </Group>
   );

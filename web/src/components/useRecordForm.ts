@@ -82,12 +82,13 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
     setErrors((prev) => (prev[k] ? { ...prev, [k]: undefined } : prev));
   }, []);
 
+  /** Shows an API error in the form; answers whether it landed next to fields. */
   const applyError = useCallback(
-    (e: unknown) => {
+    (e: unknown): boolean => {
       if (e instanceof ApiError && e.status === 412) {
         setStale(true);
         setFormError(null);
-        return;
+        return false;
       }
       const fieldErrors: FieldErrors<V> = {};
       const unplaced: string[] = [];
@@ -102,6 +103,7 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
       setErrors(fieldErrors);
       const placed = Object.keys(fieldErrors).length > 0;
       setFormError(placed ? (unplaced.length ? unplaced.join('; ') : null) : errorMessage(e));
+      return placed;
     },
     [cfg.empty, cfg.fieldAliases],
   );
@@ -134,11 +136,12 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
       else cfg.onSaved?.(r);
     },
     onError: (e) => {
-      applyError(e);
+      const placed = applyError(e);
+      const stale = e instanceof ApiError && e.status === 412;
       notifications.show({
-        color: e instanceof ApiError && e.status === 412 ? 'yellow' : 'red',
-        title: e instanceof ApiError && e.status === 412 ? 'Not saved' : `Could not save the ${cfg.noun.toLowerCase()}`,
-        message: e instanceof ApiError && e.status === 412 ? 'This record was changed by someone else' : errorMessage(e),
+        color: stale ? 'yellow' : 'red',
+        title: stale ? 'Not saved' : `Could not save the ${cfg.noun.toLowerCase()}`,
+        message: stale ? 'This record was changed by someone else' : placed ? 'Check the fields marked in red.' : errorMessage(e),
       });
     },
   });
@@ -159,7 +162,8 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
     },
     onError: (e) => {
       applyError(e);
-      notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(e) });
+      const stale = e instanceof ApiError && e.status === 412;
+      notifications.show({ color: stale ? 'yellow' : 'red', title: 'Not changed', message: stale ? 'This record was changed by someone else' : errorMessage(e) });
     },
   });
 

@@ -147,7 +147,7 @@ function AssetForm({ id, canEdit, onDone, presetAccountId }: { id: number | null
         knownName={rec && form.values.accountId === rec.accountId ? rec.accountName : undefined}
         error={form.errors.accountId}
       />
-      <TextInput label="Name" required value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
       <TextInput label="Product" value={form.values.product} onChange={(e) => form.set('product', e.currentTarget.value)} error={form.errors.product} />
       <TextInput
         label="Serial number"

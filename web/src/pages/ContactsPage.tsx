@@ -162,7 +162,7 @@ function ContactForm({ id, canEdit, onDone, presetAccountId }: { id: number | nu
         knownName={rec && form.values.accountId === rec.accountId ? rec.accountName : undefined}
         error={form.errors.accountId}
       />
-      <TextInput label="Name" required value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
       <TextInput label="Email" type="email" required value={form.values.email} onChange={(e) => form.set('email', e.currentTarget.value)} error={form.errors.email} />
       <TextInput label="Phone" type="tel" value={form.values.phone} onChange={(e) => form.set('phone', e.currentTarget.value)} error={form.errors.phone} />
       <Switch

@@ -121,7 +121,7 @@ function GroupForm({ id, onDone }: { id: number | null; onDone: () => void }) {
       }
     >
       {rec && <RecordMeta createdAt={rec.createdAt} updatedAt={rec.updatedAt} active={rec.active} />}
-      <TextInput label="Name" required value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
       <Textarea
         label="Description"
         autosize

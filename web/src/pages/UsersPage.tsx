@@ -147,7 +147,7 @@ function UserForm({ id, onDone }: { id: number | null; onDone: () => void }) {
       }
     >
       {rec && <RecordMeta createdAt={rec.createdAt} updatedAt={rec.updatedAt} active={rec.active} />}
-      <TextInput label="Name" required value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} autoComplete="off" />
+      <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} autoComplete="off" />
       <TextInput
         label="Email"
         type="email"
