@@ -48,3 +48,18 @@ export function caseSearchIds(db: Kysely<any>, text: string) {
   return sql<{ id: number }>`(select rowid as id from cases_fts where cases_fts match ${match}
     union select c.case_id from comments_fts f join comments c on c.id = f.rowid where comments_fts match ${match})`;
 }
+
+/**
+ * Keyset pagination: keeps the rows after the cursor's (sort value, id) pair in the list's order
+ * ('>' ascending, '<' descending). Both databases compare row values the same way.
+ */
+export function whereAfter<QB extends { where(...args: any[]): QB }>(
+  qb: QB,
+  sortColumn: string,
+  idColumn: string,
+  after: ReadonlyArray<string | number | null> | null,
+  direction: '>' | '<' = '>',
+): QB {
+  if (!after) return qb;
+  return qb.where((eb: any) => eb(eb.refTuple(sortColumn, idColumn), direction, eb.tuple(after[0], after[1])));
+}

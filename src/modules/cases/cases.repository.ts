@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, DB } from '../../db/schema.js';
-import { caseSearchIds, lockRows } from '../../db/sql.js';
+import { caseSearchIds, lockRows, whereAfter } from '../../db/sql.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
 export type CaseRow = Selectable<CasesTable>;
@@ -108,10 +108,7 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
   }
   const col = SORT_COLUMN[f.sort];
   const op = f.order === 'desc' ? '<' : '>';
-  if (f.after) {
-    const [v, id] = f.after as [string | number, number];
-    q = q.where((eb) => eb(eb.refTuple(col, 'cases.id'), op, eb.tuple(v, id)));
-  }
+  q = whereAfter(q, col, 'cases.id', f.after, op);
   return q.orderBy(col, f.order).orderBy('cases.id', f.order).limit(f.limit + 1).execute();
 }
 

@@ -78,18 +78,7 @@ export const createCaseBody = z.strictObject({
   queueId: id.nullable().optional(),
   assignmentGroupId: id.nullable().optional(),
 });
-export const updateCaseBody = z.strictObject({
-  shortDescription: text(300).optional(),
-  description: z.string().max(100_000).optional(),
-  accountId: id.nullable().optional(),
-  contactId: id.nullable().optional(),
-  product: optionalText(200),
-  assetIds: z.array(id).max(200).optional(),
-  priority: priority.optional(),
-  category: optionalText(100),
-  channel: z.enum(CHANNELS).optional(),
-  queueId: id.nullable().optional(),
-});
+export const updateCaseBody = createCaseBody.omit({ assignmentGroupId: true }).partial();
 
 export const CASE_VIEWS = ['home', 'mine', 'my_resolved', 'queue', 'all'] as const;
 export const CASE_SORTS = ['updated', 'opened', 'priority', 'number'] as const;

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
+import { whereAfter } from '../../db/sql.js';
 import type { DB, ProcessesTable, ProcessStagesTable } from '../../db/schema.js';
 import type { Principal } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
@@ -105,7 +106,7 @@ export async function listProcesses(db: Kysely<DB>, q: z.infer<typeof processLis
   let query = db.selectFrom('processes').selectAll();
   if (q.active !== 'all') query = query.where('active', '=', q.active === 'true' ? 1 : 0);
   const after = decodeCursor(q.cursor, 2);
-  if (after) query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after[0] as string, after[1] as number)));
+  query = whereAfter(query, 'name', 'id', after);
   const rows = await query.orderBy('name').orderBy('id').limit(q.limit + 1).execute();
   const result = page(rows, q.limit, (r) => [r.name, r.id], (r) => r);
   return { items: await toDtos(db, result.items), nextCursor: result.nextCursor };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { contains } from '../../db/sql.js';
+import { contains, whereAfter } from '../../db/sql.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
 export interface Scope {
@@ -29,10 +29,7 @@ export function listAccounts(db: Kysely<DB>, f: ListFilter, scope: Scope = {}) {
     q = q.where((eb) => eb.or([contains('name', text), contains('domain', text)]));
   }
   if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
-  if (f.after) {
-    const [name, id] = f.after as [string, number];
-    q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(name, id)));
-  }
+  q = whereAfter(q, 'name', 'id', f.after);
   return q.orderBy('name').orderBy('id').limit(f.limit + 1).execute();
 }
 
@@ -66,10 +63,7 @@ export function listContacts(db: Kysely<DB>, f: ListFilter, scope: Scope = {}) {
     q = q.where((eb) => eb.or([contains('contacts.name', text), contains('contacts.email', text), contains('contacts.phone', text)]));
   }
   if (f.active !== undefined) q = q.where('contacts.active', '=', f.active ? 1 : 0);
-  if (f.after) {
-    const [name, id] = f.after as [string, number];
-    q = q.where((eb) => eb(eb.refTuple('contacts.name', 'contacts.id'), '>', eb.tuple(name, id)));
-  }
+  q = whereAfter(q, 'contacts.name', 'contacts.id', f.after);
   return q.orderBy('contacts.name').orderBy('contacts.id').limit(f.limit + 1).execute();
 }
 
@@ -101,9 +95,6 @@ export function listAssets(db: Kysely<DB>, f: ListFilter, scope: Scope = {}) {
     q = q.where((eb) => eb.or([contains('assets.name', text), contains('assets.serial_number', text), contains('assets.product', text)]));
   }
   if (f.active !== undefined) q = q.where('assets.active', '=', f.active ? 1 : 0);
-  if (f.after) {
-    const [name, id] = f.after as [string, number];
-    q = q.where((eb) => eb(eb.refTuple('assets.name', 'assets.id'), '>', eb.tuple(name, id)));
-  }
+  q = whereAfter(q, 'assets.name', 'assets.id', f.after);
   return q.orderBy('assets.name').orderBy('assets.id').limit(f.limit + 1).execute();
 }

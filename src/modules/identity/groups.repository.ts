@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { contains } from '../../db/sql.js';
+import { contains, whereAfter } from '../../db/sql.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
 export function findGroup(db: Kysely<DB>, id: number) {
@@ -19,10 +19,7 @@ export function listGroups(db: Kysely<DB>, f: { q?: string; active?: boolean; af
   let q = db.selectFrom('groups').selectAll();
   if (f.q) q = q.where(contains('name', f.q));
   if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
-  if (f.after) {
-    const [name, id] = f.after as [string, number];
-    q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(name, id)));
-  }
+  q = whereAfter(q, 'name', 'id', f.after);
   return q.orderBy('name').orderBy('id').limit(f.limit + 1).execute();
 }
 

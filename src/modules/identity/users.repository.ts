@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, UsersTable } from '../../db/schema.js';
 import type { CursorValue } from '../../platform/pagination.js';
-import { contains } from '../../db/sql.js';
+import { contains, whereAfter } from '../../db/sql.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -46,10 +46,7 @@ export function listUsers(db: Kysely<DB>, f: UserFilter) {
   }
   if (f.role) q = q.where('users.id', 'in', db.selectFrom('user_roles').select('user_id').where('role', '=', f.role));
   if (f.active !== undefined) q = q.where('users.active', '=', f.active ? 1 : 0);
-  if (f.after) {
-    const [name, id] = f.after as [string, number];
-    q = q.where((eb) => eb(eb.refTuple('users.name', 'users.id'), '>', eb.tuple(name, id)));
-  }
+  q = whereAfter(q, 'users.name', 'users.id', f.after);
   return q.orderBy('users.name').orderBy('users.id').limit(f.limit + 1).execute();
 }
 

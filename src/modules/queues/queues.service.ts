@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
+import { whereAfter } from '../../db/sql.js';
 import type { DB, QueuesTable } from '../../db/schema.js';
 import type { Principal } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
@@ -123,7 +124,7 @@ export async function listQueues(db: Kysely<DB>, principal: Principal, q: z.infe
   if (q.active !== 'all') query = query.where('active', '=', q.active === 'true' ? 1 : 0);
   if (q.mine === 'true') query = query.where('id', 'in', memberQueueIds(db, principal.id));
   const after = decodeCursor(q.cursor, 2);
-  if (after) query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after[0] as string, after[1] as number)));
+  query = whereAfter(query, 'name', 'id', after);
   const rows = await query.orderBy('name').orderBy('id').limit(q.limit + 1).execute();
   const result = page(rows, q.limit, (r) => [r.name, r.id], (r) => r);
   return { items: await toDtos(db, result.items), nextCursor: result.nextCursor };
