@@ -125,7 +125,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Indexes for the lists: each view filters on one leading column and pages by (updated_at, id).
   await db.schema.createIndex('cases_status_idx').on('cases').columns(['status', 'updated_at', 'id']).execute();
   await db.schema.createIndex('cases_assignee_idx').on('cases').columns(['assignee_id', 'status', 'updated_at', 'id']).execute();
+  // Taking the next case: unassigned cases of a queue by priority, then age.
   await db.schema.createIndex('cases_queue_idx').on('cases').columns(['queue_id', 'assignee_id', 'priority', 'opened_at', 'id']).execute();
+  await db.schema.createIndex('cases_queue_updated_idx').on('cases').columns(['queue_id', 'updated_at', 'id']).execute();
   await db.schema.createIndex('cases_account_idx').on('cases').columns(['account_id', 'updated_at', 'id']).execute();
   await db.schema.createIndex('cases_updated_idx').on('cases').columns(['updated_at', 'id']).execute();
   await db.schema.createIndex('cases_parent_idx').on('cases').column('parent_id').execute();
