@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -76,13 +77,36 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 export function createPgPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  // Generic plans for our named statements: PostgreSQL otherwise keeps re-planning the joined
+  // list queries (custom plans looked cheaper), which cost 1.5 ms of planning per query.
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle connection the server closes (restart, failover) must not crash the process; the
   // pool replaces it on next use.
   pool.on('error', (err) => {
     if ((err as { code?: string }).code !== '57P01') console.error(`PostgreSQL idle connection error: ${err.message}`);
   });
+  pool.on('connect', (client) => prepareStatements(client));
   return pool;
+}
+
+// PostgreSQL plans every unnamed statement anew; for the joined list queries planning took 1.5 ms
+// against 0.2 ms of execution. Named statements are parsed once per connection and, with
+// plan_cache_mode=force_generic_plan, planned once. Only data statements are named, at most 500
+// per connection.
+const MAX_NAMED = 500;
+function prepareStatements(client: pg.PoolClient): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = new Set<string>();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values) && /^\s*(select|insert|update|delete|with)\b/i.test(text)) {
+      const name = `cb_${createHash('sha1').update(text).digest('base64url')}`;
+      if (named.has(name) || named.size < MAX_NAMED) {
+        named.add(name);
+        return original({ name, text, values }, callback);
+      }
+    }
+    return original(text, values, callback);
+  };
 }
 
 /** Opens the configured database; the caller runs migrations. */
