@@ -16,6 +16,7 @@ import { registerAccessControl } from './platform/access.js';
 import type { App } from './platform/app-types.js';
 import { AppError, installErrorHandler } from './platform/errors.js';
 import { registerIdempotency } from './platform/idempotency.js';
+import { runtime } from './platform/runtime.js';
 import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
 import { authRoutes } from './modules/identity/auth.routes.js';
 import { usersRoutes } from './modules/identity/users.routes.js';
@@ -27,6 +28,9 @@ import { conversationRoutes } from './modules/cases/conversation.routes.js';
 import { workflowConfigRoutes } from './modules/cases/workflow-config.routes.js';
 import { activitiesRoutes } from './modules/activities/activities.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { mailRoutes } from './modules/mail/mail.routes.js';
+import { surveysRoutes } from './modules/surveys/surveys.routes.js';
+import { portalRoutes } from './modules/portal/portal.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +49,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('db', db);
   app.decorate('config', config);
+  runtime.publicUrl = config.publicUrl;
   app.decorateRequest('principal', null);
   installErrorHandler(app);
 
@@ -124,6 +129,9 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(conversationRoutes);
   await app.register(activitiesRoutes);
   await app.register(notificationsRoutes);
+  await app.register(mailRoutes);
+  await app.register(surveysRoutes);
+  await app.register(portalRoutes);
 
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');

@@ -21,6 +21,12 @@ export interface Config {
   rateLimitPerMinute: number;
   webDir: string;
   logLevel: string;
+  /** The address people reach Casebook at, for links in emails. */
+  publicUrl: string;
+  /** Bearer token that POST /api/v1/inbound/email requires; the route is off without one. */
+  inboundToken: string | null;
+  /** Seconds between outbox delivery rounds (the worker also wakes when mail is queued). */
+  mailPollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +54,9 @@ const envSchema = z.object({
   CASEBOOK_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   CASEBOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   CASEBOOK_WEB_DIR: z.string().optional(),
+  CASEBOOK_PUBLIC_URL: z.url('must be a URL like https://support.example.com').optional(),
+  CASEBOOK_INBOUND_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  CASEBOOK_MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,5 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.CASEBOOK_RATE_LIMIT_PER_MINUTE,
     webDir: path.resolve(e.CASEBOOK_WEB_DIR ?? 'web/dist'),
     logLevel: e.LOG_LEVEL,
+    publicUrl: (e.CASEBOOK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    inboundToken: e.CASEBOOK_INBOUND_TOKEN ?? null,
+    mailPollSeconds: e.CASEBOOK_MAIL_POLL_SECONDS,
   };
 }

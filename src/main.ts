@@ -6,6 +6,9 @@ import { bootstrapAdmin } from './modules/identity/bootstrap.js';
 import { pruneSessions } from './modules/identity/auth.service.js';
 import { pruneIdempotencyKeys } from './platform/idempotency.js';
 import { loadDemoData } from './demo.js';
+import { MailWorker } from './modules/mail/mail-worker.js';
+import { createInboundSmtp } from './modules/mail/smtp-listener.js';
+import { autoCloseResolved } from './modules/cases/auto-close.js';
 
 async function main(): Promise<void> {
   let config;
@@ -30,9 +33,21 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   console.log(`Casebook is ready on http://localhost:${config.port} (workspace /, portal /portal, API /api/v1, OpenAPI /api/docs) in ${Date.now() - started} ms`);
 
-  // Housekeeping: expired sessions and old idempotency records.
+  // Outbound mail: without SMTP_URL it stays in the outbox (admin → Outbox) and nothing is lost.
+  const worker = config.smtpUrl ? MailWorker.fromUrl(database.db, config.smtpUrl, app.log, config.mailPollSeconds * 1000) : null;
+  worker?.start();
+  if (!worker) console.log('Casebook: SMTP_URL is not set — outgoing mail stays in the outbox');
+  const smtp = config.inboundSmtpPort !== null ? createInboundSmtp(database.db, config.dataDir, app.log) : null;
+  if (smtp) {
+    await new Promise<void>((resolve) => smtp.listen(config.inboundSmtpPort!, config.host, resolve));
+    console.log(`Casebook: receiving mail by SMTP on port ${config.inboundSmtpPort}`);
+  }
+
+  // Housekeeping: expired sessions, old idempotency records, auto-closing resolved cases.
   const housekeeping = setInterval(() => {
-    Promise.all([pruneSessions(database.db), pruneIdempotencyKeys(database.db)]).catch((err) => app.log.warn({ err }, 'housekeeping failed'));
+    Promise.all([pruneSessions(database.db), pruneIdempotencyKeys(database.db), autoCloseResolved(database.db)]).catch((err) =>
+      app.log.warn({ err }, 'housekeeping failed'),
+    );
   }, 10 * 60 * 1000);
   housekeeping.unref();
 
@@ -42,6 +57,8 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info(`${signal}: shutting down`);
     clearInterval(housekeeping);
+    await worker?.stop();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app.close();
     await database.close();
     process.exit(0);

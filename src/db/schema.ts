@@ -236,6 +236,72 @@ export interface NotificationsTable {
   read_at: string | null;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  case_id: number | null;
+  template_key: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  message_id: string;
+  in_reply_to: string | null;
+  references: string | null;
+  state: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+export interface MessagesTable {
+  id: Generated<number>;
+  case_id: number | null;
+  direction: 'in' | 'out';
+  status: 'added' | 'held' | 'auto' | 'rejected' | 'sent' | 'released';
+  reason: string | null;
+  message_id: string | null;
+  in_reply_to: string | null;
+  references: string | null;
+  from_address: string;
+  from_name: string | null;
+  to_addresses: ColumnType<string, string | undefined, string>;
+  subject: ColumnType<string, string | undefined, string>;
+  text_body: ColumnType<string, string | undefined, string>;
+  raw_sha256: string | null;
+  contact_id: number | null;
+  comment_id: number | null;
+  outbox_id: number | null;
+  created_at: string;
+}
+export interface EmailTemplatesTable {
+  key: string;
+  name: string;
+  subject: string;
+  body: string;
+  updated_at: Timestamp;
+  version: Version;
+}
+export interface SurveysTable {
+  id: Generated<number>;
+  case_id: number;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  answered_at: string | null;
+  score: number | null;
+  comment: string | null;
+}
+export interface SatisfactionLevelsTable {
+  score: number;
+  label: string;
+  outcome: 'reopen' | 'close';
+  updated_at: Timestamp;
+  version: Version;
+}
+
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -262,4 +328,9 @@ export interface DB {
   comments: CommentsTable;
   attachments: AttachmentsTable;
   notifications: NotificationsTable;
+  outbox: OutboxTable;
+  messages: MessagesTable;
+  email_templates: EmailTemplatesTable;
+  surveys: SurveysTable;
+  satisfaction_levels: SatisfactionLevelsTable;
 }

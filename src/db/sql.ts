@@ -63,3 +63,8 @@ export function whereAfter<QB extends { where(...args: any[]): QB }>(
   if (!after) return qb;
   return qb.where((eb: any) => eb(eb.refTuple(sortColumn, idColumn), direction, eb.tuple(after[0], after[1])));
 }
+
+/** Runs the work in a transaction: the caller's, when it is already in one, else a new one. */
+export function inTransaction<T>(db: Kysely<any>, work: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

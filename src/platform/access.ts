@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'cases.work': staff, // cases, activities, comments, attachments, queues' Pick and next
   'workflow.read': staff, // statuses, processes, queues
   'workflow.manage': ['admin'],
+  'mail.manage': ['admin'], // outbox, email templates, satisfaction levels
+  portal: ['customer'], // the customer portal API, scoped to the contact in every query
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

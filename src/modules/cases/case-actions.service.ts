@@ -13,6 +13,9 @@ import * as repo from './cases.repository.js';
 import type { Staff } from './cases.service.js';
 import { stagesOf, type StageField } from './processes.service.js';
 import { statusByKey, toFlags } from './statuses.service.js';
+import { queueCaseMail, type TemplateKey } from '../mail/outbox.service.js';
+import { createSurvey } from '../surveys/surveys.service.js';
+import { runtime } from '../../platform/runtime.js';
 
 // The workflow actions of SPEC §3 (start, assign, pick, escalate, next-stage, wait, resolve,
 // reactivate, cancel, close, and taking the next case of a queue). This service is the only code
@@ -74,10 +77,25 @@ async function notifyAssignment(trx: Kysely<DB>, actor: Staff, row: repo.CaseRow
   else if (groupId) await notifyUsers(trx, await groupMemberIds(trx, groupId), notice, actor.id);
 }
 
-/** Start: status in progress; the current user becomes the assignee if there is none. */
+/** Queues a status mail to the case's contact in the action's transaction (once per case version). */
+function statusMail(trx: Kysely<DB>, row: repo.CaseRow, template: TemplateKey, data: Record<string, unknown> = {}) {
+  return queueCaseMail(trx, {
+    caseId: row.id,
+    template,
+    data,
+    idempotencyKey: `case:${row.id}:${template}:v${row.version + 1}`,
+    publicUrl: runtime.publicUrl,
+  });
+}
+
+/** Start: status in progress; the current user becomes the assignee if there is none. The first
+ *  start tells the contact the case is open, with its resolution deadline. */
 export function start(db: Kysely<DB>, actor: Staff, number: string, expected?: number) {
   return runAction(db, actor, number, 'start', expected, async (_trx, row) => ({
     changes: { assignee_id: row.assignee_id ?? actor.id },
+    after: async (t) => {
+      if (row.status === 'new') await statusMail(t, row, 'case_opened');
+    },
   }));
 }
 
@@ -206,12 +224,13 @@ export function nextStage(db: Kysely<DB>, actor: Staff, number: string, expected
 /** Waiting for the customer: a pausing status (waiting_for_response unless another is named). */
 export function wait(db: Kysely<DB>, actor: Staff, number: string, body: { status?: string }, expected?: number) {
   return runAction(db, actor, number, 'wait', expected, async (trx) => {
-    if (!body.status) return {};
+    const after = (t: Kysely<DB>, row: repo.CaseRow) => statusMail(t, row, 'waiting_for_response').then(() => undefined);
+    if (!body.status) return { after };
     const s = await trx.selectFrom('statuses').selectAll().where('key', '=', body.status).executeTakeFirst();
     if (!s || s.pause !== 1 || s.resolved === 1 || s.final === 1) {
       throw badRequest('status: must be a pausing status', { fields: [{ field: 'body.status', message: 'must be a status with the pause flag' }] });
     }
-    return { changes: { status: s.key } };
+    return { changes: { status: s.key }, after };
   });
 }
 
@@ -251,6 +270,11 @@ export function resolve(
         resolved_at: now,
         stage: stages.length ? stages[stages.length - 1]!.key : row.stage,
       },
+      // The resolved mail carries the satisfaction survey.
+      after: async (t) => {
+        const surveyUrl = await createSurvey(t, row.id);
+        await statusMail(t, row, 'case_resolved', { survey: { url: surveyUrl } });
+      },
     };
   });
 }
@@ -267,6 +291,9 @@ export function cancel(db: Kysely<DB>, actor: Staff, number: string, body: { rea
   return runAction(db, actor, number, 'cancel', expected, async () => ({
     changes: { closed_at: clock.nowIso() },
     audit: body.reason ? { before: { cancelReason: null }, after: { cancelReason: body.reason } } : undefined,
+    after: async (t, row) => {
+      await statusMail(t, row, 'case_canceled', { reason: body.reason ?? '' });
+    },
   }));
 }
 
@@ -296,5 +323,23 @@ export async function reopenByCustomer(trx: Kysely<DB>, caseId: number, why: str
   const notice = { kind: 'case_reopened', caseId: row.id, title: `${row.number} was reopened: ${why}`, body: row.short_description };
   if (row.assignment_group_id) await notifyUsers(trx, await groupMemberIds(trx, row.assignment_group_id), notice);
   else if (row.assignee_id) await notifyUsers(trx, [row.assignee_id], notice);
+  return true;
+}
+
+/** Closes a resolved case on the customer's word (a good survey score); false if it is not resolved. */
+export async function closeBySystem(trx: Kysely<DB>, caseId: number, why: string): Promise<boolean> {
+  const row = await lockRows(trx, trx.selectFrom('cases').selectAll().where('id', '=', caseId)).executeTakeFirst();
+  if (!row) throw notFound(`Case ${caseId}`);
+  const flags = toFlags(await statusByKey(trx, row.status));
+  if (!flags.resolved || flags.final) return false;
+  await updateVersioned(trx, {
+    table: 'cases',
+    entity: 'case',
+    before: row,
+    changes: { status: 'closed', closed_at: clock.nowIso() },
+    expected: undefined,
+    actor: { type: 'system' },
+    extraAudit: { before: { closeReason: null }, after: { closeReason: why } },
+  });
   return true;
 }

@@ -6,6 +6,7 @@ import { clock } from '../../platform/clock.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { nextNumber } from '../../platform/numbering.js';
 import { decodeCursor, page } from '../../platform/pagination.js';
+import { inTransaction } from '../../db/sql.js';
 import { allowedActions, isEditable } from './case.workflow.js';
 import type { CaseDto, CaseListQuery, CaseSummaryDto } from './cases.schemas.js';
 import * as repo from './cases.repository.js';
@@ -14,7 +15,7 @@ import { processForQueue, stagesOf } from './processes.service.js';
 // Cases: create, read, list, edit. The workflow actions live in case-actions.service.ts.
 
 export type Staff = Extract<Principal, { type: 'user' }>;
-type Actor = Staff | { type: 'system' };
+type Actor = Principal | { type: 'system' };
 
 const flagsOf = (r: repo.CaseWithNames) => ({ key: r.status, pause: r.status_pause === 1, resolved: r.status_resolved === 1, final: r.status_final === 1 });
 
@@ -155,7 +156,7 @@ async function checkCustomerRefs(trx: Kysely<DB>, f: { accountId: number | null;
 
 /** Opens a new case (status new, first stage of its process) and numbers it in the same transaction. */
 export async function createCase(db: Kysely<DB>, actor: Actor, input: CaseFields & { shortDescription: string }): Promise<string> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx: Kysely<DB>) => {
     const assetIds = [...new Set(input.assetIds ?? [])].sort((a, b) => a - b);
     const queueId = input.queueId ?? null;
     const accountId = await checkCustomerRefs(trx, {

@@ -7,6 +7,8 @@ import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { FileStore, safeFileName, sniffType } from '../../platform/files.js';
 import { text } from '../../platform/http.js';
 import { assertCaseWorkable, caseIdOf, type Staff } from './cases.service.js';
+import { queueCaseMail } from '../mail/outbox.service.js';
+import { runtime } from '../../platform/runtime.js';
 
 // The conversation on a case: comments (customer-visible "additional comments" or internal work
 // notes), attachments, and the timeline that merges them with activities and field changes.
@@ -34,6 +36,10 @@ export const commentSchema = z.object({
   authorName: z.string().nullable(),
   createdAt: z.string(),
   attachments: z.array(attachmentSchema),
+  /** How the comment travelled by mail: a customer's emailed reply, or our mail to the contact with its delivery state. */
+  email: z
+    .object({ direction: z.enum(['in', 'out']), address: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']).nullable() })
+    .nullable(),
 });
 export type CommentDto = z.infer<typeof commentSchema>;
 
@@ -86,6 +92,15 @@ export async function addComment(db: Kysely<DB>, actor: Staff, number: string, i
     if (ids.length) await trx.updateTable('attachments').set({ comment_id: row.id, visibility: input.visibility }).where('id', 'in', ids).execute();
     if (input.visibility === 'customer') {
       await trx.updateTable('cases').set({ first_response_at: now }).where('id', '=', c.id).where('first_response_at', 'is', null).execute();
+      // The contact is told by mail; the same words show in the portal.
+      await queueCaseMail(trx, {
+        caseId: c.id,
+        template: 'new_reply',
+        data: { comment: { body: input.body }, author: { name: actor.name } },
+        idempotencyKey: `comment:${row.id}`,
+        publicUrl: runtime.publicUrl,
+        commentId: row.id,
+      });
     }
     await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', c.id).execute();
     return row.id;
@@ -105,6 +120,12 @@ async function commentsOf(db: Kysely<DB>, number: string, ids: number[]): Promis
     .orderBy('comments.id', 'desc')
     .execute();
   const atts = await db.selectFrom('attachments').selectAll().where('comment_id', 'in', ids).orderBy('id').execute();
+  const mails = await db
+    .selectFrom('messages')
+    .leftJoin('outbox', 'outbox.id', 'messages.outbox_id')
+    .select(['messages.comment_id', 'messages.direction', 'messages.from_address', 'messages.to_addresses', 'outbox.state'])
+    .where('messages.comment_id', 'in', ids)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     caseNumber: number,
@@ -115,6 +136,9 @@ async function commentsOf(db: Kysely<DB>, number: string, ids: number[]): Promis
     authorName: r.user_name ?? r.contact_name ?? (r.author_type === 'system' ? 'Casebook' : null),
     createdAt: r.created_at,
     attachments: atts.filter((a) => a.comment_id === r.id).map((a) => attachmentDto(number, a)),
+    email: ((m) => (m ? { direction: m.direction, address: m.direction === 'in' ? m.from_address : m.to_addresses, state: m.state ?? null } : null))(
+      mails.find((m) => m.comment_id === r.id),
+    ),
   }));
 }
 
@@ -174,11 +198,23 @@ export async function listAttachments(db: Kysely<DB>, number: string): Promise<A
 
 // ---- timeline
 
-export const TIMELINE_FILTERS = ['all', 'comments', 'activities', 'changes'] as const;
+export const TIMELINE_FILTERS = ['all', 'comments', 'emails', 'activities', 'changes'] as const;
 
 const changeSchema = z.object({ field: z.string().nullable(), oldValue: z.string().nullable(), newValue: z.string().nullable() });
+const messageSchema = z.object({
+  id: z.number(),
+  direction: z.enum(['in', 'out']),
+  status: z.enum(['added', 'held', 'auto', 'rejected', 'sent', 'released']),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  reason: z.string().nullable(),
+  deliveryState: z.enum(['queued', 'sending', 'sent', 'failed']).nullable(),
+  lastError: z.string().nullable(),
+});
 export const timelineEntrySchema = z.object({
-  kind: z.enum(['comment', 'activity', 'change']),
+  kind: z.enum(['comment', 'activity', 'change', 'message']),
   at: z.string(),
   actorType: z.string(),
   actorId: z.number().nullable(),
@@ -188,6 +224,8 @@ export const timelineEntrySchema = z.object({
     .object({ id: z.number(), type: z.string(), state: z.string(), subject: z.string(), body: z.string(), dueAt: z.string().nullable(), completedAt: z.string().nullable() })
     .optional(),
   change: z.object({ action: z.string(), entity: z.string(), entityId: z.number(), changes: z.array(changeSchema) }).optional(),
+  /** Mail that is not a comment: status notifications we sent, and held, automatic or other inbound mail. */
+  message: messageSchema.optional(),
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
@@ -202,7 +240,7 @@ export async function timeline(db: Kysely<DB>, number: string, filter: (typeof T
   const before = cursor ? decodeTimeCursor(cursor) : null;
   const want = (k: string) => filter === 'all' || filter === k;
 
-  const [comments, activities, audit] = await Promise.all([
+  const [comments, activities, audit, messages] = await Promise.all([
     want('comments')
       ? db.selectFrom('comments').select(['id', 'created_at as at']).where('case_id', '=', caseId).$if(!!before, (q) => q.where('created_at', '<=', before!)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(PAGE).execute()
       : [],
@@ -225,6 +263,20 @@ export async function timeline(db: Kysely<DB>, number: string, filter: (typeof T
           .limit(PAGE * 4)
           .execute()
       : [],
+    want('emails')
+      ? db
+          .selectFrom('messages')
+          .leftJoin('outbox', 'outbox.id', 'messages.outbox_id')
+          .selectAll('messages')
+          .select(['outbox.state as delivery_state', 'outbox.last_error'])
+          .where('messages.case_id', '=', caseId)
+          .where('messages.comment_id', 'is', null)
+          .$if(!!before, (q) => q.where('messages.created_at', '<=', before!))
+          .orderBy('messages.created_at', 'desc')
+          .orderBy('messages.id', 'desc')
+          .limit(PAGE)
+          .execute()
+      : [],
   ]);
 
   // A source that filled its page may hold more rows at its oldest time: show only what is
@@ -233,12 +285,34 @@ export async function timeline(db: Kysely<DB>, number: string, filter: (typeof T
     comments.length === PAGE ? comments[comments.length - 1]!.at : null,
     activities.length === PAGE ? activities[activities.length - 1]!.created_at : null,
     audit.length === PAGE * 4 ? audit[audit.length - 1]!.at : null,
+    messages.length === PAGE ? messages[messages.length - 1]!.created_at : null,
   ].filter((x): x is string => x !== null);
   const cutoff = full.length ? full.sort().reverse()[0]! : null;
   const keep = (at: string) => !cutoff || at > cutoff;
 
   const entries: TimelineEntry[] = [];
   const commentDtos = await commentsOf(db, number, comments.filter((c) => keep(c.at)).map((c) => c.id));
+  for (const m of messages.filter((x) => keep(x.created_at))) {
+    entries.push({
+      kind: 'message',
+      at: m.created_at,
+      actorType: m.direction === 'in' ? 'contact' : 'system',
+      actorId: m.direction === 'in' ? m.contact_id : null,
+      actorName: m.direction === 'in' ? (m.from_name ?? m.from_address) : 'Casebook',
+      message: {
+        id: m.id,
+        direction: m.direction,
+        status: m.status,
+        from: m.from_address,
+        to: m.to_addresses,
+        subject: m.subject,
+        text: m.text_body,
+        reason: m.reason,
+        deliveryState: m.delivery_state ?? null,
+        lastError: m.last_error ?? null,
+      },
+    });
+  }
   for (const c of commentDtos) entries.push({ kind: 'comment', at: c.createdAt, actorType: c.authorType, actorId: c.authorId, actorName: c.authorName, comment: c });
   for (const a of activities.filter((x) => keep(x.created_at))) {
     entries.push({
@@ -273,7 +347,7 @@ export async function timeline(db: Kysely<DB>, number: string, filter: (typeof T
   for (const e of entries) {
     if (!e.actorName) e.actorName = e.actorType === 'system' ? 'Casebook' : (names.find((n) => n.id === e.actorId)?.name ?? null);
   }
-  const order = { comment: 0, activity: 1, change: 2 };
+  const order = { comment: 0, message: 1, activity: 2, change: 3 };
   entries.sort((a, b) => (a.at === b.at ? order[a.kind] - order[b.kind] : a.at < b.at ? 1 : -1));
   return { items: entries, nextCursor: cutoff ? Buffer.from(cutoff).toString('base64url') : null };
 }

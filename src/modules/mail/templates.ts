@@ -1,0 +1,70 @@
+import { Liquid } from 'liquidjs';
+import { badRequest } from '../../platform/errors.js';
+
+// Email templates are Liquid text written by admins. They see only the data we hand them, can't
+// include files (no file system) and are bounded in time and size. Values are HTML-escaped for
+// the HTML part and left as they are for the text part; subjects lose line breaks.
+
+const noFiles = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async () => {
+    throw new Error('templates cannot include files');
+  },
+  readFileSync: () => {
+    throw new Error('templates cannot include files');
+  },
+  resolve: (_root: string, file: string) => file,
+};
+
+const options = {
+  fs: noFiles,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  parseLimit: 100_000,
+  renderLimit: 1_000,
+  memoryLimit: 10_000_000,
+  timezoneOffset: 0,
+};
+const htmlEngine = new Liquid({ ...options, outputEscape: 'escape' });
+const textEngine = new Liquid(options);
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type TemplateData = Record<string, unknown>;
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').trim().slice(0, 900);
+}
+
+/** Renders a template's subject and body for one mail. */
+export function renderMail(template: { subject: string; body: string }, data: TemplateData): RenderedMail {
+  const subject = oneLine(textEngine.parseAndRenderSync(template.subject, data) as string);
+  const text = (textEngine.parseAndRenderSync(template.body, data) as string).trim();
+  const escaped = (htmlEngine.parseAndRenderSync(template.body, data) as string).trim();
+  const html = `<!doctype html><html><body style="font-family: system-ui, sans-serif; font-size: 14px; line-height: 1.5; color: #1a1b1e">${escaped
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('')}</body></html>`;
+  return { subject, text, html };
+}
+
+/** Throws 400 naming the field and the Liquid error when a template does not parse or render. */
+export function validateTemplate(template: { subject: string; body: string }, sample: TemplateData): RenderedMail {
+  for (const field of ['subject', 'body'] as const) {
+    try {
+      textEngine.parse(template[field]);
+    } catch (err) {
+      throw badRequest(`${field}: ${(err as Error).message}`, { fields: [{ field: `body.${field}`, message: (err as Error).message }] });
+    }
+  }
+  try {
+    return renderMail(template, sample);
+  } catch (err) {
+    throw badRequest(`The template does not render: ${(err as Error).message}`, { fields: [{ field: 'body.body', message: (err as Error).message }] });
+  }
+}
