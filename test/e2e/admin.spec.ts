@@ -70,9 +70,9 @@ test.describe('agent workspace', () => {
 
     await signOutOfWorkspace(page, 'Administrator');
 
-    // The agent signs in: their name in the header, Customers but no Admin section.
+    // The agent signs in on Home (the case list): their name in the header, Customers but no Admin section.
     await signIn(page, agent.email, agent.password);
-    await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Home', level: 1 })).toBeVisible();
     await expect(page.getByRole('banner').getByText(agent.name)).toBeVisible();
     const agentNav = page.getByRole('navigation');
     await expect(agentNav.getByRole('link', { name: 'Accounts' })).toBeVisible();
@@ -81,10 +81,13 @@ test.describe('agent workspace', () => {
     await expect(agentNav.getByText('Admin')).toHaveCount(0);
     await expect(agentNav.getByRole('link', { name: 'Users' })).toHaveCount(0);
     // Agents read accounts but do not create them.
+    await agentNav.getByRole('link', { name: 'Accounts' }).click();
+    await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
     await expect(page.getByRole('link', { name: 'New account' })).toHaveCount(0);
     // Staff who open the portal are sent back to the workspace.
     await page.goto('/portal');
-    await expect(page).toHaveURL(/\/customers\/accounts$/);
+    await expect(page.getByRole('heading', { name: 'Home', level: 1 })).toBeVisible();
+    await expect(page).toHaveURL(/:\d+\/$/);
   });
 });
 

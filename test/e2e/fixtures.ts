@@ -22,8 +22,9 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Signs the admin in and opens Accounts (the workspace's home is the case list). */
 export async function signInAsAdmin(page: Page) {
-  await page.goto('/login');
+  await page.goto('/login?next=%2Fcustomers%2Faccounts');
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   await expect(page.getByRole('heading', { name: 'Accounts', level: 1 })).toBeVisible();
 }

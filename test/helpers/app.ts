@@ -10,6 +10,7 @@ import type { App } from '../../src/platform/app-types.js';
 import { createTestDatabase } from './database.js';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password-123' };
+export const INBOUND_TOKEN = 'test-inbound-token-0123456789abcdef';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export interface CallOptions {
@@ -33,7 +34,7 @@ export interface TestApp {
 export async function startTestApp(): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const config: Config = {
-    ...loadConfig({ CASEBOOK_DATA_DIR: testDb.dataDir, LOG_LEVEL: 'silent' }),
+    ...loadConfig({ CASEBOOK_DATA_DIR: testDb.dataDir, LOG_LEVEL: 'silent', CASEBOOK_INBOUND_TOKEN: INBOUND_TOKEN, CASEBOOK_PUBLIC_URL: 'https://support.example.test' }),
     database: testDb.config,
     webDir: `${testDb.dataDir}/no-web`,
   };
