@@ -11,6 +11,8 @@ import * as actions from './modules/cases/case-actions.service.js';
 import { addComment } from './modules/cases/conversation.service.js';
 import { createActivity, updateActivity } from './modules/activities/activities.service.js';
 import { getUser } from './modules/identity/users.service.js';
+import { receiveEmail } from './modules/mail/inbound.service.js';
+import { replyFromPortal } from './modules/portal/portal.service.js';
 
 // Demo data for trying Casebook out: `npm run demo` or `npm start -- --demo`. Loading twice is harmless.
 
@@ -78,7 +80,7 @@ const accounts = [
 ];
 
 /** Loads the demo directory (staff, groups, customers) once and prints how to sign in. */
-export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void): Promise<void> {
+export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void, dataDir: string): Promise<void> {
   if (!(await findUserByEmail(db, staff[1]!.email))) {
     const ids = new Map<string, number>();
     for (const s of staff) {
@@ -103,7 +105,7 @@ export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void
       }
       for (const asset of a.assets) await createAsset(db, system, { accountId: account.id, ...asset });
     }
-    await loadDemoCases(db, ids);
+    await loadDemoCases(db, ids, dataDir);
     print('Demo data loaded.');
   }
   print('');
@@ -122,7 +124,7 @@ async function staffPrincipal(db: Kysely<DB>, id: number): Promise<Staff> {
 }
 
 /** Queues of both modes and cases in every status, with activities and a conversation. */
-async function loadDemoCases(db: Kysely<DB>, ids: Map<string, number>): Promise<void> {
+async function loadDemoCases(db: Kysely<DB>, ids: Map<string, number>, dataDir: string): Promise<void> {
   const groupIds = (await db.selectFrom('groups').select(['id', 'name']).execute()).reduce<Record<string, number>>((m, g) => ({ ...m, [g.name]: g.id }), {});
   const general = await createQueue(db, system, { name: 'General support', description: 'Everything that comes in by phone, mail and portal', mode: 'any', groupIds: [groupIds['Tier 1 Support']!, groupIds['Tier 2 Support']!] });
   const priority = await createQueue(db, system, { name: 'Priority line', description: 'Premium and enterprise customers, worked strictly in order', mode: 'next', groupIds: [groupIds['Tier 2 Support']!], memberIds: [ids.get('grace')!] });
@@ -138,7 +140,7 @@ async function loadDemoCases(db: Kysely<DB>, ids: Map<string, number>): Promise<
   };
   const solved = { resolutionCode: 'solved', cause: 'Expired TLS certificate on the order gateway', resolutionNotes: 'Renewed the certificate and restarted the gateway; orders flow again.' };
 
-  await open('nancy@northwind.example', { shortDescription: 'Orders stuck in the gateway since 08:00', description: 'No new orders have reached the warehouse since this morning.', priority: 1, channel: 'phone', category: 'Integration', product: 'Casebook Connect', queueId: general.id });
+  const stuck = await open('nancy@northwind.example', { shortDescription: 'Orders stuck in the gateway since 08:00', description: 'No new orders have reached the warehouse since this morning.', priority: 1, channel: 'phone', category: 'Integration', product: 'Casebook Connect', queueId: general.id });
   await open('jo@fabrikam.example', { shortDescription: 'Fleet tracker shows trucks in the sea', description: 'Positions are offset by about 40 km west.', priority: 3, channel: 'portal', category: 'Data quality', product: 'RouteWise', queueId: general.id });
   await open('kim@contoso.example', { shortDescription: 'EU tenant login page times out', description: 'Users in Frankfurt cannot sign in.', priority: 2, channel: 'email', category: 'Access', product: 'Casebook Connect', queueId: priority.id });
   await open('dan@contoso.example', { shortDescription: 'Export to CSV drops umlauts', description: 'Names like Müller come out as M?ller.', priority: 4, channel: 'email', category: 'Defect', product: 'DataVault Enterprise', queueId: priority.id });
@@ -172,6 +174,50 @@ async function loadDemoCases(db: Kysely<DB>, ids: Map<string, number>): Promise<
   await actions.start(db, tom, reopened);
   await actions.resolve(db, tom, reopened, { resolutionCode: 'workaround', cause: 'Report ran before the nightly load finished', resolutionNotes: 'Moved the schedule to 06:00.' });
   // The customer wrote back that it still happens: back in the queue, assignee cleared.
-  const reopenedId = (await db.selectFrom('cases').select('id').where('number', '=', reopened).executeTakeFirstOrThrow()).id;
-  await db.transaction().execute((trx) => actions.reopenByCustomer(trx, reopenedId, 'the customer replied that the report is still empty'));
+  // The customer answers the resolution mail: the case reopens, back in the queue, unassigned.
+  await receiveEmail(db, dataDir, await replyTo(db, reopened, 'dan@contoso.example', 'Dan Jump', 'The report was empty again this morning, so the schedule change did not help.'));
+
+  // Conversations in both directions: an emailed answer on a working case, a new case by mail,
+  // and a customer writing in the portal.
+  await addComment(db, maya, working, { body: 'Could you tell us the firmware version shown under Settings → About?', visibility: 'customer' });
+  await receiveEmail(db, dataDir, await replyTo(db, working, 'andrew@northwind.example', 'Andrew Fuller', 'All scanners show firmware 5.2.0. They sit in the charging rack overnight.'));
+  await receiveEmail(
+    db,
+    dataDir,
+    Buffer.from(
+      [
+        'From: Kim Abercrombie <kim@contoso.example>',
+        'To: support@casebook.local',
+        'Subject: Invoice for October missing in the portal',
+        `Message-ID: <demo-${Date.now()}@contoso.example>`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Hello, the October invoice does not appear under Billing. Could you send it?',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  const nancy = await db.selectFrom('contacts').select(['id', 'email', 'name', 'account_id']).where('email', '=', 'nancy@northwind.example').executeTakeFirstOrThrow();
+  await replyFromPortal(db, { type: 'contact', id: nancy.id, email: nancy.email, name: nancy.name, accountId: nancy.account_id, roles: ['customer'], via: 'session' }, stuck, {
+    body: 'Adding to this: the gateway dashboard shows "TLS handshake failed" for every connection.',
+  });
+}
+
+/** A customer's emailed reply to the last mail we sent on a case. */
+async function replyTo(db: Kysely<DB>, number: string, email: string, name: string, text: string): Promise<Buffer> {
+  const c = await db.selectFrom('cases').select(['id', 'short_description']).where('number', '=', number).executeTakeFirstOrThrow();
+  const ours = await db.selectFrom('messages').select('message_id').where('case_id', '=', c.id).where('direction', '=', 'out').orderBy('id', 'desc').executeTakeFirst();
+  return Buffer.from(
+    [
+      `From: ${name} <${email}>`,
+      'To: support@casebook.local',
+      `Subject: Re: ${c.short_description} [${number}]`,
+      `Message-ID: <demo-${Date.now()}-${Math.random().toString(36).slice(2)}@${email.split('@')[1]}>`,
+      ...(ours?.message_id ? [`In-Reply-To: ${ours.message_id}`, `References: ${ours.message_id}`] : []),
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      '',
+    ].join('\r\n'),
+  );
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const where = config.database.kind === 'sqlite' ? `SQLite at ${config.database.file}` : 'PostgreSQL';
   console.log(`Casebook: database ${where}${applied.length ? `; applied migrations ${applied.join(', ')}` : ''}`);
   await bootstrapAdmin(database.db, { email: config.adminEmail, password: config.adminPassword }, (l) => console.log(l));
-  if (process.argv.includes('--demo')) await loadDemoData(database.db, (l) => console.log(l));
+  if (process.argv.includes('--demo')) await loadDemoData(database.db, (l) => console.log(l), config.dataDir);
 
   const app = await buildApp(config, database.db);
   await app.listen({ port: config.port, host: config.host });

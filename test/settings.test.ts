@@ -44,11 +44,11 @@ describe('system properties', () => {
 
 describe('demo data', () => {
   it('loads staff of every role, groups and customers, and loading twice adds nothing', async () => {
-    await loadDemoData(t.db, () => {});
+    await loadDemoData(t.db, () => {}, t.config.dataDir);
     const count = async (table: 'users' | 'groups' | 'accounts' | 'contacts' | 'assets' | 'cases') =>
       Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const before = { users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts'), cases: await count('cases') };
-    await loadDemoData(t.db, () => {});
+    await loadDemoData(t.db, () => {}, t.config.dataDir);
     expect({ users: await count('users'), groups: await count('groups'), accounts: await count('accounts'), contacts: await count('contacts'), cases: await count('cases') }).toEqual(before);
     const roles = (await t.db.selectFrom('user_roles').select('role').distinct().execute()).map((r) => r.role).sort();
     expect(roles).toEqual(['admin', 'agent', 'major_issue_manager', 'manager']);
