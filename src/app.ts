@@ -31,6 +31,9 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { mailRoutes } from './modules/mail/mail.routes.js';
 import { surveysRoutes } from './modules/surveys/surveys.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
+import { DocumentRenderer } from './modules/reviews/review-document.js';
+import { reviewsRoutes } from './modules/reviews/reviews.routes.js';
+import { reviewConfigRoutes } from './modules/reviews/configurations.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,6 +52,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('db', db);
   app.decorate('config', config);
+  app.decorate('documentRenderer', new DocumentRenderer(config.dataDir));
   runtime.publicUrl = config.publicUrl;
   app.decorateRequest('principal', null);
   installErrorHandler(app);
@@ -132,6 +136,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(mailRoutes);
   await app.register(surveysRoutes);
   await app.register(portalRoutes);
+  await app.register(reviewsRoutes);
+  await app.register(reviewConfigRoutes);
 
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_cases.js';
 import * as m0003 from './migrations/0003_mail.js';
+import * as m0004 from './migrations/0004_reviews.js';
 
 // Migrations are listed here in order; each file is frozen once released.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_cases': m0002,
   '0003_mail': m0003,
+  '0004_reviews': m0004,
 };
 
 /** Brings the schema up to date. Kysely holds a lock while it runs, so concurrent starts are safe. */

@@ -302,6 +302,88 @@ export interface SatisfactionLevelsTable {
   version: Version;
 }
 
+export interface DocumentTemplatesTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  source: string;
+}
+export interface ReviewConfigurationsTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  applies_to: 'ordinary' | 'major';
+  field_mappings: string; // JSON [{caseField, reviewField}]
+  document_template_id: number;
+  approval_required: Flag;
+  approval_policy: 'any' | 'all';
+  customer_visible_default: Flag;
+}
+export interface ReviewsTable extends Audited {
+  id: Generated<number>;
+  number: string;
+  case_id: number;
+  configuration_id: number;
+  state: 'new' | 'in_progress' | 'awaiting_approval' | 'approved' | 'published';
+  assigned_to_id: number | null;
+  assignment_group_id: number | null;
+  commitment_date: string | null;
+  approval_group_id: number | null;
+  short_description: string;
+  summary: ColumnType<string, string | undefined, string>;
+  symptoms: ColumnType<string, string | undefined, string>;
+  affected_assets: ColumnType<string, string | undefined, string>;
+  root_cause: ColumnType<string, string | undefined, string>;
+  solution: ColumnType<string, string | undefined, string>;
+  preventive_measures: ColumnType<string, string | undefined, string>;
+  customer_visible: Flag;
+  approval_round: ColumnType<number, number | undefined, number>;
+  source_review_id: number | null;
+  locally_edited: Flag;
+  created_by: number | null;
+}
+export interface ReviewApprovalUsersTable {
+  review_id: number;
+  user_id: number;
+}
+export interface ReviewWorkNotesListTable {
+  review_id: number;
+  user_id: number;
+}
+export interface ReviewRoundApproversTable {
+  review_id: number;
+  round: number;
+  user_id: number;
+}
+export interface ReviewDecisionsTable {
+  id: Generated<number>;
+  review_id: number;
+  round: number;
+  user_id: number;
+  decision: 'approved' | 'changes_suggested';
+  comment: string | null;
+  at: string;
+}
+export interface ReviewWorkNotesTable {
+  id: Generated<number>;
+  review_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: string;
+}
+export interface ReviewDocumentsTable {
+  id: Generated<number>;
+  review_id: number;
+  doc_version: number;
+  sha256: string;
+  size: number;
+  customer_visible: number;
+  published_by: number | null;
+  published_at: string;
+  template_id: number;
+  template_version: number;
+  comment_id: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -333,4 +415,13 @@ export interface DB {
   email_templates: EmailTemplatesTable;
   surveys: SurveysTable;
   satisfaction_levels: SatisfactionLevelsTable;
+  document_templates: DocumentTemplatesTable;
+  review_configurations: ReviewConfigurationsTable;
+  reviews: ReviewsTable;
+  review_approval_users: ReviewApprovalUsersTable;
+  review_work_notes_list: ReviewWorkNotesListTable;
+  review_round_approvers: ReviewRoundApproversTable;
+  review_decisions: ReviewDecisionsTable;
+  review_work_notes: ReviewWorkNotesTable;
+  review_documents: ReviewDocumentsTable;
 }

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'workflow.manage': ['admin'],
   'mail.manage': ['admin'], // outbox, email templates, satisfaction levels
   portal: ['customer'], // the customer portal API, scoped to the contact in every query
+  'reviews.work': staff, // who may do what to a review is the review workflow's table
+  'reviews.configure': ['admin'], // review configurations and document templates
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

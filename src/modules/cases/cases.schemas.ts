@@ -62,6 +62,10 @@ export const caseSchema = caseSummarySchema.extend({
   /** False while the case is resolved or final: its fields are read-only. */
   editable: z.boolean(),
   openActivityCount: z.number(),
+  /** The case's post case review, if it has one. */
+  review: z.object({ number: z.string(), state: z.string() }).nullable(),
+  /** Whether "Create Post Case Review" is offered to the caller now, and why not. */
+  reviewAvailability: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
 });
 export type CaseDto = z.infer<typeof caseSchema>;
 

@@ -11,6 +11,7 @@ import { allowedActions, isEditable } from './case.workflow.js';
 import type { CaseDto, CaseListQuery, CaseSummaryDto } from './cases.schemas.js';
 import * as repo from './cases.repository.js';
 import { processForQueue, stagesOf } from './processes.service.js';
+import { reviewAvailability } from '../reviews/reviews.service.js';
 
 // Cases: create, read, list, edit. The workflow actions live in case-actions.service.ts.
 
@@ -56,11 +57,13 @@ export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
 export async function getCase(db: Kysely<DB>, principal: Staff, number: string): Promise<CaseDto> {
   const r = await repo.findCaseByNumber(db, number);
   if (!r) throw notFound(`Case ${number}`);
-  const [assetIds, stages, open, parent] = await Promise.all([
+  const [assetIds, stages, open, parent, review, availability] = await Promise.all([
     repo.assetIdsOf(db, r.id),
     r.process_id ? stagesOf(db, r.process_id) : Promise.resolve([]),
     repo.openActivities(db, r.id),
     r.parent_id ? db.selectFrom('cases').select('number').where('id', '=', r.parent_id).executeTakeFirst() : Promise.resolve(undefined),
+    db.selectFrom('reviews').select(['number', 'state']).where('case_id', '=', r.id).executeTakeFirst(),
+    reviewAvailability(db, principal, r.id),
   ]);
   const flags = flagsOf(r);
   return {
@@ -82,6 +85,8 @@ export async function getCase(db: Kysely<DB>, principal: Staff, number: string):
     allowedActions: allowedActions(flags, principal.roles as Role[]),
     editable: isEditable(flags),
     openActivityCount: open.length,
+    review: review ?? null,
+    reviewAvailability: { allowed: availability.allowed, reason: availability.reason },
   };
 }
 

@@ -16,7 +16,8 @@ import { renderMail, type TemplateData } from './templates.js';
 /** Emitted after mail is queued, so the worker in this process delivers without waiting a poll. */
 export const outboxEvents = new EventEmitter();
 
-export type TemplateKey = 'case_opened' | 'waiting_for_response' | 'new_reply' | 'case_resolved' | 'case_canceled';
+export type TemplateKey = 'case_opened' | 'waiting_for_response' | 'new_reply' | 'case_resolved' | 'case_canceled' | 'review_published';
+export type StaffTemplateKey = 'review_approval_requested' | 'review_approved' | 'review_changes_suggested' | 'review_work_note';
 
 /** The data every case mail template can use. */
 export async function caseMailData(trx: Kysely<DB>, caseId: number, publicUrl: string) {
@@ -148,6 +149,45 @@ export async function queueCaseMail(trx: Kysely<DB>, mail: CaseMail): Promise<nu
     .execute();
   setImmediate(() => outboxEvents.emit('queued'));
   return inserted.id;
+}
+
+/**
+ * Queues a mail to a staff user (review approvals, work notes). Inactive users get nothing.
+ * Rendered with the recipient's name plus the given data.
+ */
+export async function queueStaffMail(
+  trx: Kysely<DB>,
+  mail: { userId: number; template: StaffTemplateKey; data: TemplateData; idempotencyKey: string; caseId: number | null },
+): Promise<number | null> {
+  const user = await trx.selectFrom('users').select(['email', 'name', 'active']).where('id', '=', mail.userId).executeTakeFirst();
+  if (!user || user.active !== 1) return null;
+  const template = await trx.selectFrom('email_templates').select(['subject', 'body']).where('key', '=', mail.template).executeTakeFirstOrThrow();
+  const company = String(await getProperty(trx, 'company.name'));
+  const rendered = renderMail(template, { company: { name: company }, recipient: { name: user.name }, ...mail.data });
+  const from = String(await getProperty(trx, 'email.from'));
+  const now = clock.nowIso();
+  const inserted = await trx
+    .insertInto('outbox')
+    .values({
+      idempotency_key: mail.idempotencyKey,
+      case_id: mail.caseId,
+      template_key: mail.template,
+      to_address: user.email,
+      subject: rendered.subject,
+      text_body: rendered.text,
+      html_body: rendered.html,
+      message_id: `<staff.${randomBytes(9).toString('base64url')}@${domainOf(from)}>`,
+      in_reply_to: null,
+      references: null,
+      state: 'queued',
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) setImmediate(() => outboxEvents.emit('queued'));
+  return inserted?.id ?? null;
 }
 
 // ---- admin: the outbox screen

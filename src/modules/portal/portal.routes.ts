@@ -37,6 +37,11 @@ export async function portalRoutes(app: App): Promise<void> {
     schema: { tags: ['portal'], summary: 'One of my cases with its conversation', params: numberParams, response: { 200: portal.portalCaseDetailSchema, ...errors } },
     handler: (req) => portal.getPortalCase(db, customer(req), req.params.number),
   });
+  app.get('/api/v1/portal/cases/:number/documents', {
+    config: { access: 'portal' },
+    schema: { tags: ['portal'], summary: 'The published review documents of my case (newest version)', params: numberParams, response: { 200: z.object({ items: z.array(portal.portalDocumentSchema) }), ...errors } },
+    handler: async (req) => ({ items: await portal.portalCaseDocuments(db, customer(req), req.params.number) }),
+  });
   app.post('/api/v1/portal/cases/:number/comments', {
     config: { access: 'portal' },
     schema: { tags: ['portal'], summary: 'Write on my case (a waiting or resolved case reopens)', params: numberParams, body: portal.portalReplyBody, response: { 201: portal.portalCaseDetailSchema, ...errors } },

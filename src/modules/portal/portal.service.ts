@@ -13,6 +13,7 @@ import { createCase } from '../cases/cases.service.js';
 import { reopenByCustomer } from '../cases/case-actions.service.js';
 import { notifyUsers, groupMemberIds } from '../notifications/notifications.service.js';
 import type { UploadedPart } from '../cases/conversation.service.js';
+import { portalDocuments } from '../reviews/review-publishing.service.js';
 
 // The customer portal. Every query is scoped to the signed-in contact's own cases (or its
 // account's, with portal.accountWideVisibility) inside the query itself; what is out of scope is
@@ -44,8 +45,11 @@ export const portalMessageSchema = z.object({
   createdAt: z.string(),
   attachments: z.array(portalAttachmentSchema),
 });
+export const portalDocumentSchema = z.object({ id: z.number(), reviewNumber: z.string(), title: z.string(), version: z.number(), publishedAt: z.string(), size: z.number(), url: z.string() });
 export const portalCaseDetailSchema = portalCaseSchema.extend({
   messages: z.array(portalMessageSchema),
+  /** Published post case review documents: the newest customer-visible version. */
+  documents: z.array(portalDocumentSchema),
   attachments: z.array(portalAttachmentSchema),
   resolutionNotes: z.string().nullable(),
 });
@@ -144,6 +148,7 @@ export async function getPortalCase(db: Kysely<DB>, who: Customer, number: strin
       attachments: attachments.filter((a) => a.comment_id === c.id).map(att),
     })),
     attachments: attachments.map(att),
+    documents: await portalDocuments(db, r.id),
   };
 }
 
@@ -203,4 +208,10 @@ export async function portalAttachment(db: Kysely<DB>, who: Customer, id: number
   if (!a) throw notFound(`Attachment ${id}`);
   await findCase(db, who, a.number);
   return a;
+}
+
+/** The published review documents of one of my cases. */
+export async function portalCaseDocuments(db: Kysely<DB>, who: Customer, number: string) {
+  const r = await findCase(db, who, number);
+  return portalDocuments(db, r.id);
 }
