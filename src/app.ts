@@ -34,6 +34,7 @@ import { portalRoutes } from './modules/portal/portal.routes.js';
 import { DocumentRenderer } from './modules/reviews/review-document.js';
 import { reviewsRoutes } from './modules/reviews/reviews.routes.js';
 import { reviewConfigRoutes } from './modules/reviews/configurations.routes.js';
+import { majorCasesRoutes } from './modules/cases/major-cases.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(settingsRoutes);
   await app.register(workflowConfigRoutes);
   await app.register(casesRoutes);
+  await app.register(majorCasesRoutes);
   await app.register(conversationRoutes);
   await app.register(activitiesRoutes);
   await app.register(notificationsRoutes);

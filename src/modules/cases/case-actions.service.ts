@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { lockRows } from '../../db/sql.js';
+import { inTransaction, lockRows } from '../../db/sql.js';
 import type { Role } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
 import { AppError, badRequest, conflict, notFound, ruleViolation } from '../../platform/errors.js';
@@ -35,7 +35,8 @@ async function runAction(
   expected: number | undefined,
   work: (trx: Kysely<DB>, row: repo.CaseRow, target: string | null) => Promise<ActionResult>,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  // In the caller's transaction when there is one (resolving a major case with its children).
+  await inTransaction(db, async (trx: Kysely<DB>) => {
     const row = await repo.lockCaseByNumber(trx, number);
     if (!row) throw notFound(`Case ${number}`);
     const status = await statusByKey(trx, row.status);

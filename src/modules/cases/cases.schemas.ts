@@ -64,6 +64,8 @@ export const caseSchema = caseSummarySchema.extend({
   openActivityCount: z.number(),
   /** The case's post case review, if it has one. */
   review: z.object({ number: z.string(), state: z.string() }).nullable(),
+  /** How many child cases a major case has. */
+  childCount: z.number(),
   /** Whether "Create Post Case Review" is offered to the caller now, and why not. */
   reviewAvailability: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
 });

@@ -57,13 +57,14 @@ export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
 export async function getCase(db: Kysely<DB>, principal: Staff, number: string): Promise<CaseDto> {
   const r = await repo.findCaseByNumber(db, number);
   if (!r) throw notFound(`Case ${number}`);
-  const [assetIds, stages, open, parent, review, availability] = await Promise.all([
+  const [assetIds, stages, open, parent, review, availability, children] = await Promise.all([
     repo.assetIdsOf(db, r.id),
     r.process_id ? stagesOf(db, r.process_id) : Promise.resolve([]),
     repo.openActivities(db, r.id),
     r.parent_id ? db.selectFrom('cases').select('number').where('id', '=', r.parent_id).executeTakeFirst() : Promise.resolve(undefined),
     db.selectFrom('reviews').select(['number', 'state']).where('case_id', '=', r.id).executeTakeFirst(),
     reviewAvailability(db, principal, r.id),
+    r.major === 1 ? db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', r.id).executeTakeFirstOrThrow() : Promise.resolve({ n: 0 }),
   ]);
   const flags = flagsOf(r);
   return {
@@ -86,6 +87,7 @@ export async function getCase(db: Kysely<DB>, principal: Staff, number: string):
     editable: isEditable(flags),
     openActivityCount: open.length,
     review: review ?? null,
+    childCount: Number(children.n),
     reviewAvailability: { allowed: availability.allowed, reason: availability.reason },
   };
 }

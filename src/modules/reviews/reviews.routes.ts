@@ -8,6 +8,7 @@ import { numberParams } from '../cases/cases.schemas.js';
 import * as publishing from './review-publishing.service.js';
 import * as s from './reviews.schemas.js';
 import * as reviews from './reviews.service.js';
+import * as majorReviews from './major-reviews.service.js';
 
 const ifMatch = z.object({ 'if-match': z.string().optional() });
 
@@ -79,6 +80,21 @@ export async function reviewsRoutes(app: App): Promise<void> {
     publishing.publishReview(db, renderer, store, requireUser(req), num(req), v),
   );
   action('reopen', 'Reopen a published review for edits', z.strictObject({}).optional(), (req, _b, v) => reviews.reopenReview(db, requireUser(req), num(req), v));
+
+  app.post('/api/v1/reviews/:number/copy-to-children', {
+    config: { access: 'reviews.work' },
+    schema: {
+      tags: ['review actions'],
+      summary: "Copy a major case's review to its child cases (all or some; publish now or leave approved); per-child result",
+      params: s.reviewNumberParams,
+      body: majorReviews.copyBody,
+      response: { 200: z.object({ items: z.array(majorReviews.copyResultSchema), review: s.reviewSchema }), ...errors },
+    },
+    handler: async (req, reply) => {
+      const items = await majorReviews.copyToChildren(db, renderer, store, requireUser(req), req.params.number, req.body ?? {});
+      return { items, review: await send(req, reply, req.params.number) };
+    },
+  });
 
   app.post('/api/v1/reviews/:number/work-notes', {
     config: { access: 'reviews.work' },

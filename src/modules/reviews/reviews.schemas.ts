@@ -57,6 +57,8 @@ export const reviewSchema = reviewSummarySchema.extend({
   latestDocument: z.object({ id: z.number(), version: z.number(), publishedAt: z.string(), customerVisible: z.boolean() }).nullable(),
   documentCount: z.number(),
   sourceReviewNumber: z.string().nullable(),
+  /** For a major case's review: how many children have a published copy. */
+  childCopies: z.object({ children: z.number(), published: z.number() }).nullable(),
   locallyEdited: z.boolean(),
   allowedActions: z.array(z.enum(REVIEW_ACTIONS)),
   editable: z.boolean(),

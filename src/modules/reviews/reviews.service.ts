@@ -17,6 +17,7 @@ import { configurationFor, getConfiguration, type FieldMapping } from './configu
 import { allowedReviewActions, assertReviewTransition, isReviewEditable, type ReviewAction, type ReviewActor, type ReviewState } from './review.workflow.js';
 import type { ReviewDto, updateReviewBody } from './reviews.schemas.js';
 import { reviewSchema } from './reviews.schemas.js';
+import { copyProgress } from './major-reviews.service.js';
 
 // Post case reviews (SPEC §7): created from a resolved case, edited, approved per the
 // configuration, published as immutable document versions with a link comment on the case.
@@ -142,6 +143,7 @@ export async function getReview(db: Kysely<DB>, who: Staff, number: string): Pro
     latestDocument: docs[0] ? { id: docs[0].id, version: docs[0].doc_version, publishedAt: docs[0].published_at, customerVisible: docs[0].customer_visible === 1 } : null,
     documentCount: docs.length,
     sourceReviewNumber: source?.number ?? null,
+    childCopies: r.case_major === 1 ? await copyProgress(db, r.id, r.case_id) : null,
     locallyEdited: r.locally_edited === 1,
     allowedActions: allowedReviewActions(r.state, actors, config.approvalRequired),
     editable: isReviewEditable(r.state) && actors.includes('author'),
