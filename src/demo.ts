@@ -13,6 +13,12 @@ import { createActivity, updateActivity } from './modules/activities/activities.
 import { getUser } from './modules/identity/users.service.js';
 import { receiveEmail } from './modules/mail/inbound.service.js';
 import { replyFromPortal } from './modules/portal/portal.service.js';
+import * as reviews from './modules/reviews/reviews.service.js';
+import { publishReview } from './modules/reviews/review-publishing.service.js';
+import { copyToChildren } from './modules/reviews/major-reviews.service.js';
+import { DocumentRenderer } from './modules/reviews/review-document.js';
+import * as major from './modules/cases/major-cases.service.js';
+import { FileStore } from './platform/files.js';
 
 // Demo data for trying Casebook out: `npm run demo` or `npm start -- --demo`. Loading twice is harmless.
 
@@ -106,6 +112,7 @@ export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void
       for (const asset of a.assets) await createAsset(db, system, { accountId: account.id, ...asset });
     }
     await loadDemoCases(db, ids, dataDir);
+    await loadDemoReviews(db, ids, dataDir);
     print('Demo data loaded.');
   }
   print('');
@@ -220,4 +227,76 @@ async function replyTo(db: Kysely<DB>, number: string, email: string, name: stri
       '',
     ].join('\r\n'),
   );
+}
+
+/** Reviews in every state (with published versions), and a major outage whose review was copied to its children. */
+async function loadDemoReviews(db: Kysely<DB>, ids: Map<string, number>, dataDir: string): Promise<void> {
+  const renderer = new DocumentRenderer(dataDir);
+  const store = new FileStore(dataDir, 'documents');
+  const maya = await staffPrincipal(db, ids.get('maya')!);
+  const tom = await staffPrincipal(db, ids.get('tom')!);
+  const grace = await staffPrincipal(db, ids.get('grace')!);
+  const omar = await staffPrincipal(db, ids.get('omar')!);
+  const contacts = await db.selectFrom('contacts').select(['id', 'account_id', 'email']).execute();
+  const contact = (email: string) => contacts.find((c) => c.email === email)!;
+  const assetsOf = async (accountId: number) => (await db.selectFrom('assets').select('id').where('account_id', '=', accountId).execute()).map((a) => a.id);
+  const resolvedCase = async (email: string, shortDescription: string, cause: string, notes: string, product: string) => {
+    const c = contact(email);
+    const number = await createCase(db, maya, { contactId: c.id, assetIds: (await assetsOf(c.account_id)).slice(0, 2), shortDescription, description: shortDescription, priority: 2, product, category: 'Incident', channel: 'phone' });
+    await actions.start(db, maya, number);
+    await actions.resolve(db, maya, number, { resolutionCode: 'solved', cause, resolutionNotes: notes });
+    return number;
+  };
+  const text = {
+    summary: 'For about **two hours** orders from the web shop were not passed on to the warehouse.',
+    symptoms: '- Order confirmations were sent, but nothing was picked\n- The integration dashboard showed no errors',
+    preventiveMeasures: '- Added an alert when no order has been forwarded for 15 minutes\n- Documented the restart procedure in the runbook',
+  };
+
+  // new
+  await reviews.createReview(db, maya, await resolvedCase('kim@contoso.example', 'Nightly export stopped at 02:00', 'The export job ran out of disk space.', 'Freed space and moved exports to the larger volume.', 'DataVault Enterprise'));
+  // in progress
+  const inProgress = await reviews.createReview(db, maya, await resolvedCase('jo@fabrikam.example', 'Tracker positions offset by 40 km', 'A firmware update changed the coordinate datum.', 'Rolled the firmware back on all trackers.', 'RouteWise'));
+  await reviews.updateReview(db, maya, inProgress, { summary: 'Fleet positions were shown 40 km west of the real location for a day.' }, undefined);
+  // awaiting approval
+  const awaiting = await reviews.createReview(db, tom, await resolvedCase('dan@contoso.example', 'Login page timeouts in Frankfurt', 'A DNS change sent EU users to the US login service.', 'Restored the EU DNS records.', 'Casebook Connect'));
+  await reviews.updateReview(db, tom, awaiting, { summary: 'EU users could not sign in for 50 minutes.', preventiveMeasures: 'DNS changes now need a second reviewer.' }, undefined);
+  await reviews.requestApproval(db, tom, awaiting, { approvalUserIds: [grace.id] });
+  // approved
+  const approvedReview = await reviews.createReview(db, maya, await resolvedCase('andrew@northwind.example', 'Scanners lost their Wi-Fi profile', 'A configuration push removed the Wi-Fi profile.', 'Re-pushed the profile and locked it.', 'ScanPro 5'));
+  await reviews.updateReview(db, maya, approvedReview, { summary: 'Forty scanners could not connect for a morning.' }, undefined);
+  await reviews.requestApproval(db, maya, approvedReview, { approvalUserIds: [grace.id] });
+  await reviews.approve(db, grace, approvedReview, { comment: 'Good write-up.' });
+  // published twice (v1, v2)
+  const published = await reviews.createReview(db, maya, await resolvedCase('nancy@northwind.example', 'Web shop orders not forwarded', 'The integration worker stopped after a failed deploy and nobody was alerted.', 'Restarted the worker and replayed 312 orders.', 'Casebook Connect'));
+  await reviews.updateReview(db, maya, published, text, undefined);
+  await reviews.requestApproval(db, maya, published, { approvalUserIds: [grace.id] });
+  await reviews.approve(db, grace, published, {});
+  await publishReview(db, renderer, store, maya, published);
+  await reviews.reopenReview(db, maya, published);
+  await reviews.updateReview(db, maya, published, { solution: 'Restarted the worker and replayed **312** orders; all shipped the same day.' }, undefined);
+  await reviews.requestApproval(db, maya, published, {});
+  await reviews.approve(db, grace, published, {});
+  await publishReview(db, renderer, store, maya, published);
+
+  // A major outage across three accounts, its review published and copied to each child.
+  const outage = await createCase(db, omar, { shortDescription: 'EU region: API unreachable', description: 'All EU tenants report timeouts.', priority: 1, category: 'Outage', product: 'Casebook Connect', channel: 'phone' });
+  await major.setMajor(db, omar, outage, true);
+  const childNumbers = [];
+  for (const email of ['nancy@northwind.example', 'kim@contoso.example', 'jo@fabrikam.example']) {
+    const c = contact(email);
+    childNumbers.push(await createCase(db, maya, { contactId: c.id, assetIds: (await assetsOf(c.account_id)).slice(0, 1), shortDescription: 'Cannot reach the API from Europe', priority: 1, channel: 'email', product: 'Casebook Connect' }));
+  }
+  await major.linkChildren(db, omar, outage, childNumbers);
+  await major.resolveWithChildren(db, omar, outage, { resolutionCode: 'solved', cause: 'A load balancer rule rolled out in the EU region dropped all API traffic.', resolutionNotes: 'Rolled the rule back; traffic recovered within two minutes.' });
+  const majorReview = await reviews.createReview(db, omar, outage);
+  await reviews.updateReview(db, omar, majorReview, {
+    summary: 'On 20 November the API in the EU region was unreachable for **47 minutes**.',
+    symptoms: '- API calls timed out\n- The web app showed "service unavailable"',
+    preventiveMeasures: '- Load balancer changes are now canaried on 5 % of traffic\n- A synthetic check alerts within one minute',
+  }, undefined);
+  await reviews.requestApproval(db, omar, majorReview, { approvalUserIds: [grace.id] });
+  await reviews.approve(db, grace, majorReview, {});
+  await publishReview(db, renderer, store, omar, majorReview);
+  await copyToChildren(db, renderer, store, omar, majorReview, { publish: true });
 }

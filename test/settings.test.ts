@@ -57,6 +57,11 @@ describe('demo data', () => {
     const modes = (await t.db.selectFrom('queues').select('mode').distinct().execute()).map((r) => r.mode).sort();
     expect(modes).toEqual(['any', 'next']);
     expect(Number((await t.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
+    const reviewStates = (await t.db.selectFrom('reviews').select('state').distinct().execute()).map((r) => r.state).sort();
+    expect(reviewStates).toEqual(['approved', 'awaiting_approval', 'in_progress', 'new', 'published']);
+    expect(Number((await t.db.selectFrom('review_documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThanOrEqual(6);
+    const copies = await t.db.selectFrom('reviews').select('id').where('source_review_id', 'is not', null).execute();
+    expect(copies).toHaveLength(3);
     const portal = await t.login('nancy@northwind.example', 'casebook-demo', true);
     expect((await t.call('GET', '/api/v1/me', { as: portal })).json()).toMatchObject({ type: 'contact', roles: ['customer'] });
   });
