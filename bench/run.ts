@@ -18,6 +18,7 @@ import { createUser } from '../src/modules/identity/users.service.js';
 import { createQueue } from '../src/modules/queues/queues.service.js';
 import { createCase } from '../src/modules/cases/cases.service.js';
 import { createTestDatabase } from '../test/helpers/database.js';
+import { benchDocuments } from './documents.js';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +122,10 @@ async function main() {
   console.log('| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | × hello-world | notes |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
+  const staff = { type: 'user' as const, id: agents[0]!.id, email: agents[0]!.email, name: agents[0]!.name, roles: ['agent' as const], via: 'session' as const };
+  const approver = { ...staff, id: agents[1]!.id, email: agents[1]!.email, name: agents[1]!.name };
+  const docs = await benchDocuments(db, testDb.dataDir, staff, approver);
+  console.log(`\nReview documents (in-process): preview p50 ${docs.preview.p50.toFixed(1)} ms, p99 ${docs.preview.p99.toFixed(1)} ms over ${docs.preview.n} renders (target p50 < 25 ms); publish p50 ${docs.publish.p50.toFixed(1)} ms, p99 ${docs.publish.p99.toFixed(1)} ms over ${docs.publish.n}`);
   console.log(`\nserver process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   await hello.close();
   await app.close();
