@@ -146,6 +146,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   if (fs.existsSync(index)) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
     await app.register(fastifyStatic, { root: config.webDir, wildcard: true, index: false });
+    // The root is the workspace's home page (the static plugin refuses directories).
+    app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(index)));
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/')) throw new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);

@@ -42,7 +42,8 @@ describe('creating and reading cases', () => {
       version: 1,
     });
     expect(c.stages.map((s: { name: string }) => s.name)).toEqual(['Identify', 'Research', 'Resolve']);
-    expect(c.allowedActions).toEqual(['start', 'assign', 'pick', 'escalate', 'next-stage', 'resolve', 'cancel']);
+    // No queue: no Pick. Next stage is offered while a later stage exists.
+    expect(c.allowedActions).toEqual(['start', 'assign', 'escalate', 'next-stage', 'resolve', 'cancel']);
     expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: agentCookie })).json().number).toBe(c.number);
   });
 
@@ -188,6 +189,15 @@ describe('the lifecycle', () => {
     const badUser = await act(t, c.number, 'assign', { assigneeId: 999999 });
     expect(badUser.statusCode).toBe(400);
     expect(badUser.json().error.details.fields[0].field).toBe('body.assigneeId');
+  });
+
+  it('actions without parameters accept a request without a body (API clients)', async () => {
+    const c = await makeCase(t);
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.number}/start`, headers: { cookie: agentCookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('in_progress');
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.number}/cancel`, headers: { cookie: agentCookie } });
+    expect(cancel.json().status).toBe('canceled');
   });
 
   it('an action with a stale If-Match is 412 and changes nothing', async () => {

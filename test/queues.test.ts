@@ -33,6 +33,9 @@ describe('queues', () => {
     const q = await makeQueue(t, { mode: 'any', memberIds: [member.id] });
     const c = await makeCase(t, { queueId: q.id });
     expect((await t.call('GET', `/api/v1/queues/${q.id}`, { as: t.adminCookie })).json().waitingCount).toBe(1);
+    // The menu offers Pick to members only, and only while nobody has the case.
+    expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: await member.cookie() })).json().allowedActions).toContain('pick');
+    expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: await outsider.cookie() })).json().allowedActions).not.toContain('pick');
     expect((await act(t, c.number, 'pick', {}, await outsider.cookie())).statusCode).toBe(403);
     const res = await act(t, c.number, 'pick', {}, await member.cookie());
     expect(res.statusCode).toBe(200);
@@ -40,6 +43,7 @@ describe('queues', () => {
     const again = await act(t, c.number, 'pick', {}, await member.cookie());
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toMatch(/already picked by you/);
+    expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: await member.cookie() })).json().allowedActions).not.toContain('pick');
   });
 
   it('two agents picking the same case at once: exactly one wins, the other gets 409', async () => {

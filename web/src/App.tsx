@@ -11,6 +11,11 @@ import { GroupsPage } from './pages/GroupsPage';
 import { TokensPage } from './pages/TokensPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PortalHome } from './portal/PortalHome';
+import { AllCasesPage, HomePage, MyCasesPage, QueuePage } from './cases/CaseListPages';
+import { CasePage } from './cases/CasePage';
+import { StatusesPage } from './pages/StatusesPage';
+import { ProcessesPage } from './pages/ProcessesPage';
+import { QueuesPage } from './pages/QueuesPage';
 
 export function App() {
   return (
@@ -33,8 +38,12 @@ export function App() {
           </RequireStaff>
         }
       >
-        {/* Accounts is the only content that exists yet; cases come later. */}
-        <Route index element={<Navigate to="/customers/accounts" replace />} />
+        <Route index element={<HomePage />} />
+        <Route path="cases" element={<AllCasesPage />} />
+        <Route path="cases/mine" element={<MyCasesPage />} />
+        <Route path="cases/mine/resolved" element={<MyCasesPage resolved />} />
+        <Route path="cases/:number" element={<CasePage />} />
+        <Route path="queues/:id" element={<QueuePage />} />
         <Route path="customers" element={<Navigate to="/customers/accounts" replace />} />
         <Route path="customers/accounts/:id?" element={<AccountsPage />} />
         <Route path="customers/contacts/:id?" element={<ContactsPage />} />
@@ -53,6 +62,30 @@ export function App() {
           element={
             <RequireAdmin what="groups">
               <GroupsPage />
+            </RequireAdmin>
+          }
+        />
+        <Route
+          path="admin/statuses/:id?"
+          element={
+            <RequireAdmin what="statuses">
+              <StatusesPage />
+            </RequireAdmin>
+          }
+        />
+        <Route
+          path="admin/processes/:id?"
+          element={
+            <RequireAdmin what="processes">
+              <ProcessesPage />
+            </RequireAdmin>
+          }
+        />
+        <Route
+          path="admin/queues/:id?"
+          element={
+            <RequireAdmin what="queues">
+              <QueuesPage />
             </RequireAdmin>
           }
         />

@@ -76,7 +76,9 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // Only say the body is JSON when there is one: the server refuses an empty JSON body.
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // Files go as multipart/form-data; the browser writes that header with its boundary.
+  const multipart = opts.body instanceof FormData;
+  if (opts.body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
   if (opts.version !== undefined) headers['If-Match'] = `"${opts.version}"`;
   let res: Response;
   try {
@@ -84,7 +86,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : multipart ? (opts.body as FormData) : JSON.stringify(opts.body),
       signal: opts.signal,
     });
   } catch (e) {
@@ -214,6 +216,9 @@ export interface Asset extends Versioned {
 
 export type ActiveFilter = 'true' | 'false' | 'all';
 
+/** How a record is addressed in its URL: an id, or a number like CS0001001. */
+export type RecordKey = number | string;
+
 export interface ListParams {
   q?: string;
   active?: ActiveFilter;
@@ -235,8 +240,9 @@ export const api = {
   revokeToken: (id: number) => request<void>('DELETE', `/me/tokens/${id}`),
 
   list: <T>(resource: string, params: ListParams) => request<Page<T>>('GET', `/${resource}`, { query: params }),
-  get: <T>(resource: string, id: number) => request<T>('GET', `/${resource}/${id}`),
+  get: <T>(resource: string, id: RecordKey) => request<T>('GET', `/${resource}/${id}`),
   create: <T>(resource: string, body: unknown) => request<T>('POST', `/${resource}`, { body }),
-  update: <T>(resource: string, id: number, version: number, body: unknown) =>
+  update: <T>(resource: string, id: RecordKey, version: number, body: unknown) =>
     request<T>('PATCH', `/${resource}/${id}`, { body, version }),
+  remove: (resource: string, id: RecordKey) => request<void>('DELETE', `/${resource}/${id}`),
 };

@@ -117,12 +117,13 @@ export const assignBody = z
 export const escalateBody = z
   .strictObject({ assigneeId: id.nullable().optional(), assignmentGroupId: id.nullable().optional(), reason: text(2000) })
   .refine((b) => b.assigneeId != null || b.assignmentGroupId != null, 'escalate to an assigneeId or an assignmentGroupId');
-export const waitBody = z.strictObject({ status: z.string().max(60).optional() });
+export const waitBody = z.strictObject({ status: z.string().max(60).optional() }).nullish();
 export const resolveBody = z.strictObject({
   resolutionCode: text(60),
   cause: z.string().trim().max(20_000).optional(),
   resolutionNotes: text(20_000),
   cancelOpenActivities: z.boolean().optional(),
 });
-export const cancelBody = z.strictObject({ reason: z.string().trim().max(2000).optional() });
-export const emptyBody = z.strictObject({}).optional();
+export const cancelBody = z.strictObject({ reason: z.string().trim().max(2000).optional() }).nullish();
+/** Actions without parameters accept no body, null, or {}. */
+export const emptyBody = z.strictObject({}).nullish();

@@ -12,6 +12,7 @@ import type { CaseDto, CaseListQuery, CaseSummaryDto } from './cases.schemas.js'
 import * as repo from './cases.repository.js';
 import { processForQueue, stagesOf } from './processes.service.js';
 import { reviewAvailability } from '../reviews/reviews.service.js';
+import { isQueueMember } from '../queues/queues.service.js';
 
 // Cases: create, read, list, edit. The workflow actions live in case-actions.service.ts.
 
@@ -83,13 +84,30 @@ export async function getCase(db: Kysely<DB>, principal: Staff, number: string):
     closedAt: r.closed_at,
     satisfaction: r.satisfaction,
     createdAt: r.created_at,
-    allowedActions: allowedActions(flags, principal.roles as Role[]),
+    allowedActions: await offeredActions(db, principal, r, flags, stages),
     editable: isEditable(flags),
     openActivityCount: open.length,
     review: review ?? null,
     childCount: Number(children.n),
     reviewAvailability: { allowed: availability.allowed, reason: availability.reason },
   };
+}
+
+/**
+ * The actions the menu offers: the workflow's for the status, less those that would fail for
+ * other reasons — Pick needs an unassigned case in an 'any' queue the caller belongs to; Next
+ * stage needs a process with a stage after the current one.
+ */
+async function offeredActions(db: Kysely<DB>, principal: Staff, r: repo.CaseWithNames, flags: Parameters<typeof allowedActions>[0], stages: { key: string }[]) {
+  const actions = allowedActions(flags, principal.roles as Role[]);
+  let canPick = false;
+  if (actions.includes('pick') && r.queue_id && !r.assignee_id) {
+    const q = await db.selectFrom('queues').select('mode').where('id', '=', r.queue_id).executeTakeFirst();
+    canPick = q?.mode === 'any' && (await isQueueMember(db, r.queue_id, principal.id));
+  }
+  const index = stages.findIndex((s) => s.key === r.stage);
+  const hasNextStage = stages.length > 0 && Math.max(0, index) < stages.length - 1;
+  return actions.filter((a) => (a === 'pick' ? canPick : a === 'next-stage' ? hasNextStage : true));
 }
 
 export async function listCases(db: Kysely<DB>, principal: Staff, q: CaseListQuery) {

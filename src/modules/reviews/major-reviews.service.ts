@@ -23,7 +23,7 @@ export const copyBody = z
     publish: z.boolean().optional(),
     overwrite: z.boolean().optional(),
   })
-  .optional();
+  .nullish();
 
 export const copyResultSchema = z.object({
   caseNumber: z.string(),

@@ -76,10 +76,10 @@ export async function reviewsRoutes(app: App): Promise<void> {
   action('request-approval', 'Request approval from a group and/or users; locks the review', s.requestApprovalBody, (req, b, v) => reviews.requestApproval(db, requireUser(req), num(req), b ?? {}, v));
   action('approve', 'Approve (named approvers only); policy any or all', s.approveBody, (req, b, v) => reviews.approve(db, requireUser(req), num(req), b ?? {}, v));
   action('suggest-changes', 'Suggest changes with a work note (named approvers only); back to in progress', s.suggestChangesBody, (req, b, v) => reviews.suggestChanges(db, requireUser(req), num(req), b, v));
-  action('publish', 'Publish to case: a new immutable document version and a link comment on the case', z.strictObject({}).optional(), (req, _b, v) =>
+  action('publish', 'Publish to case: a new immutable document version and a link comment on the case', z.strictObject({}).nullish(), (req, _b, v) =>
     publishing.publishReview(db, renderer, store, requireUser(req), num(req), v),
   );
-  action('reopen', 'Reopen a published review for edits', z.strictObject({}).optional(), (req, _b, v) => reviews.reopenReview(db, requireUser(req), num(req), v));
+  action('reopen', 'Reopen a published review for edits', z.strictObject({}).nullish(), (req, _b, v) => reviews.reopenReview(db, requireUser(req), num(req), v));
 
   app.post('/api/v1/reviews/:number/copy-to-children', {
     config: { access: 'reviews.work' },

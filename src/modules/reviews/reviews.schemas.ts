@@ -83,8 +83,8 @@ export const updateReviewBody = z.strictObject({
   workNotesList: z.array(id).max(100).optional(),
 });
 
-export const requestApprovalBody = z.strictObject({ approvalGroupId: id.nullable().optional(), approvalUserIds: z.array(id).max(50).optional() }).optional();
-export const approveBody = z.strictObject({ comment: z.string().trim().max(10_000).optional() }).optional();
+export const requestApprovalBody = z.strictObject({ approvalGroupId: id.nullable().optional(), approvalUserIds: z.array(id).max(50).optional() }).nullish();
+export const approveBody = z.strictObject({ comment: z.string().trim().max(10_000).optional() }).nullish();
 export const suggestChangesBody = z.strictObject({ workNote: z.string().trim().min(1, 'say what should change').max(20_000) });
 export const workNoteBody = z.strictObject({ body: z.string().trim().min(1, 'must not be empty').max(20_000) });
 

@@ -5,10 +5,17 @@ import {
   IconAddressBook,
   IconBuilding,
   IconChevronDown,
+  IconFlag,
+  IconHome,
+  IconInbox,
   IconKey,
+  IconListDetails,
   IconLogout,
   IconPackage,
+  IconRoute,
   IconShieldLock,
+  IconStack2,
+  IconUser,
   IconUsers,
   IconUsersGroup,
   IconBriefcase,
@@ -16,25 +23,33 @@ import {
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { errorMessage, roleLabel } from '../api';
 import { isAdmin, useMe, useSignOut } from '../auth';
+import { useMyQueues } from '../cases/lookups';
+import { GlobalSearch } from './GlobalSearch';
+import { initials } from './ListPage';
+import { NotificationsMenu } from './NotificationsMenu';
 
-function initials(name: string) {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((p) => p[0]!.toUpperCase())
-    .join('');
+
+interface NavItemProps {
+  to: string;
+  label: string;
+  icon: React.ReactNode;
+  /** Active only on this very path, not below it. */
+  exact?: boolean;
+  /** Other paths that belong to this entry. */
+  also?: string[];
+  badge?: React.ReactNode;
 }
 
-function NavItem({ to, label, icon }: { to: string; label: string; icon: React.ReactNode }) {
+function NavItem({ to, label, icon, exact, also = [], badge }: NavItemProps) {
   const { pathname } = useLocation();
-  const active = pathname === to || pathname.startsWith(`${to}/`);
+  const active = [to, ...also].some((p) => pathname === p || (!exact && p !== '/' && pathname.startsWith(`${p}/`)));
   return (
     <NavLink
       component={Link}
       to={to}
       label={label}
       leftSection={icon}
+      rightSection={badge}
       active={active}
       aria-current={active ? 'page' : undefined}
       variant="light"
@@ -52,6 +67,38 @@ function NavSection({ title, children }: { title: string; children: React.ReactN
       </Text>
       <Stack gap={2}>{children}</Stack>
     </section>
+  );
+}
+
+/** One entry per queue the user belongs to, with how many cases wait in it unassigned. */
+function QueueNav() {
+  const { data: queues, isError } = useMyQueues();
+  if (isError) return null;
+  if (!queues?.length) {
+    return (
+      <Text size="xs" c="dimmed" px="sm" py={4}>
+        {queues ? 'You are in no queue.' : 'Loading queues…'}
+      </Text>
+    );
+  }
+  return (
+    <>
+      {queues.map((q) => (
+        <NavItem
+          key={q.id}
+          to={`/queues/${q.id}`}
+          label={q.name}
+          icon={<IconStack2 size={16} />}
+          badge={
+            q.waitingCount > 0 ? (
+              <Badge size="sm" variant="light" color="indigo" circle={q.waitingCount < 10} aria-label={`${q.waitingCount} waiting`}>
+                {q.waitingCount}
+              </Badge>
+            ) : undefined
+          }
+        />
+      ))}
+    </>
   );
 }
 
@@ -83,50 +130,62 @@ export function AppFrame() {
               </Text>
             </Group>
           </Group>
-          <Menu position="bottom-end" width={240} withinPortal>
-            <Menu.Target>
-              <UnstyledButton aria-label={`User menu for ${me.name}`} px={6} py={4} style={{ borderRadius: 6 }}>
-                <Group gap={8} wrap="nowrap">
-                  <Avatar size={28} radius="xl" color="indigo" aria-hidden>
-                    {initials(me.name)}
-                  </Avatar>
-                  <Text size="sm" fw={500} data-testid="current-user-name">
+          <GlobalSearch />
+          <Group gap={6} wrap="nowrap">
+            <NotificationsMenu />
+            <Menu position="bottom-end" width={240} withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label={`User menu for ${me.name}`} px={6} py={4} style={{ borderRadius: 6 }}>
+                  <Group gap={8} wrap="nowrap">
+                    <Avatar size={28} radius="xl" color="indigo" aria-hidden>
+                      {initials(me.name)}
+                    </Avatar>
+                    <Text size="sm" fw={500} data-testid="current-user-name">
+                      {me.name}
+                    </Text>
+                    <IconChevronDown size={14} aria-hidden />
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  <Text size="sm" fw={600} c="dark">
                     {me.name}
                   </Text>
-                  <IconChevronDown size={14} aria-hidden />
-                </Group>
-              </UnstyledButton>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Label>
-                <Text size="sm" fw={600} c="dark">
-                  {me.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {me.email}
-                </Text>
-                <Group gap={4} mt={6}>
-                  {me.roles.map((r) => (
-                    <Badge key={r} size="xs" variant="light" color="gray">
-                      {roleLabel(r)}
-                    </Badge>
-                  ))}
-                </Group>
-              </Menu.Label>
-              <Menu.Divider />
-              <Menu.Item component={Link} to="/tokens" leftSection={<IconKey size={16} />}>
-                API tokens
-              </Menu.Item>
-              <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
-                Sign out
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
+                  <Text size="xs" c="dimmed">
+                    {me.email}
+                  </Text>
+                  <Group gap={4} mt={6}>
+                    {me.roles.map((r) => (
+                      <Badge key={r} size="xs" variant="light" color="gray">
+                        {roleLabel(r)}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Menu.Label>
+                <Menu.Divider />
+                <Menu.Item component={Link} to="/tokens" leftSection={<IconKey size={16} />}>
+                  API tokens
+                </Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
         </Group>
       </AppShell.Header>
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea} onClick={close}>
+          <NavSection title="Cases">
+            <NavItem to="/" label="Home" icon={<IconHome size={16} />} exact />
+            <NavItem to="/cases/mine" label="My cases" icon={<IconUser size={16} />} also={['/cases/mine/resolved']} exact />
+            <NavItem to="/cases" label="All cases" icon={<IconListDetails size={16} />} exact />
+          </NavSection>
+          <NavSection title="Queues">
+            <QueueNav />
+          </NavSection>
           <NavSection title="Customers">
             <NavItem to="/customers/accounts" label="Accounts" icon={<IconBuilding size={16} />} />
             <NavItem to="/customers/contacts" label="Contacts" icon={<IconAddressBook size={16} />} />
@@ -136,6 +195,9 @@ export function AppFrame() {
             <NavSection title="Admin">
               <NavItem to="/admin/users" label="Users" icon={<IconUsers size={16} />} />
               <NavItem to="/admin/groups" label="Groups" icon={<IconUsersGroup size={16} />} />
+              <NavItem to="/admin/statuses" label="Statuses" icon={<IconFlag size={16} />} />
+              <NavItem to="/admin/processes" label="Processes" icon={<IconRoute size={16} />} />
+              <NavItem to="/admin/queues" label="Queues" icon={<IconInbox size={16} />} />
             </NavSection>
           )}
         </AppShell.Section>

@@ -14,9 +14,10 @@ import {
   Text,
   TextInput,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconPlus, IconSearch, IconInbox } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconArrowsSort, IconPlus, IconSearch, IconInbox } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorMessage, type ActiveFilter, type ListParams } from '../api';
@@ -25,6 +26,40 @@ export interface Column<T> {
   header: string;
   render: (row: T) => ReactNode;
   width?: number | string;
+  /** The API's sort key when the list can sort by this column. */
+  sortKey?: string;
+  /** The order a first click sorts in (default: descending). */
+  sortFirst?: 'asc' | 'desc';
+  /** Hide the header text (still read by screen readers), e.g. for a column of row buttons. */
+  hideHeader?: boolean;
+}
+
+export interface SortState {
+  value: string;
+  order: 'asc' | 'desc';
+  onChange: (value: string, order: 'asc' | 'desc') => void;
+}
+
+/** A column header that sorts the list; says its state to screen readers with aria-sort. */
+function SortableHeader<T>({ column, sort }: { column: Column<T>; sort: SortState }) {
+  const active = sort.value === column.sortKey;
+  const Icon = !active ? IconArrowsSort : sort.order === 'asc' ? IconArrowUp : IconArrowDown;
+  const next = active ? (sort.order === 'asc' ? 'desc' : 'asc') : (column.sortFirst ?? 'desc');
+  return (
+    <Table.Th w={column.width} scope="col" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton
+        onClick={() => sort.onChange(column.sortKey!, next)}
+        fz="sm"
+        fw={600}
+        c={active ? 'indigo.8' : 'gray.7'}
+        style={{ display: 'inline-flex', alignItems: 'center', gap: 4, whiteSpace: 'nowrap' }}
+        title={`Sort by ${column.header.toLowerCase()}`}
+      >
+        {column.header}
+        <Icon size={13} aria-hidden stroke={active ? 2.2 : 1.6} />
+      </UnstyledButton>
+    </Table.Th>
+  );
 }
 
 /** One URL search parameter as state, so filters survive reloads and the back button. */
@@ -44,7 +79,7 @@ export function useSearchParam(name: string, fallback = ''): [string, (v: string
   return [value, set];
 }
 
-export function SearchBox({ label, placeholder, value, onChange }: { label: string; placeholder?: string; value: string; onChange: (v: string) => void }) {
+export function SearchBox({ label, placeholder, value, onChange, w = 280 }: { label: string; placeholder?: string; value: string; onChange: (v: string) => void; w?: number }) {
   const [text, setText] = useState(value);
   const [debounced] = useDebouncedValue(text, 300);
   const first = useRef(true);
@@ -69,7 +104,7 @@ export function SearchBox({ label, placeholder, value, onChange }: { label: stri
       value={text}
       onChange={(e) => setText(e.currentTarget.value)}
       leftSection={<IconSearch size={15} aria-hidden />}
-      w={280}
+      w={w}
     />
   );
 }
@@ -99,12 +134,12 @@ export function PageHeader({ title, description, action }: { title: string; desc
       <Box>
         <Title order={1}>{title}</Title>
         {description && (
-          <Text size="sm" c="dimmed" mt={2}>
+          <Text size="sm" c="dimmed" mt={2} component="div">
             {description}
           </Text>
         )}
       </Box>
-      {action}
+      {action && <Box style={{ flexShrink: 0 }}>{action}</Box>}
     </Group>
   );
 }
@@ -128,22 +163,32 @@ interface ListTableProps<T extends { id: number }> {
   caption: string;
   empty: { title: string; description: ReactNode; action?: ReactNode };
   selectedId?: number | null;
+  /** Sorting by column headers (columns with a sortKey). */
+  sort?: SortState;
+  /** Rows per page sent as limit; null for collections that answer all at once without paging. */
+  pageSize?: number | null;
+  /** Whether an opened row keeps the list's search (drawers over the list do; full pages do not). */
+  carrySearch?: boolean;
+  /** Fixed column widths (long text is cut, not wrapped). */
+  fixedLayout?: boolean;
 }
 
 /** A list with cursor pagination: "Load more" fetches the next page; rows open with click or Enter. */
-export function ListTable<T extends { id: number }>({ resource, params, columns, hrefOf, caption, empty, selectedId }: ListTableProps<T>) {
+export function ListTable<T extends { id: number }>({ resource, params, columns, hrefOf, caption, empty, selectedId, sort, pageSize = 50, carrySearch = true, fixedLayout }: ListTableProps<T>) {
   const navigate = useNavigate();
-  const { search } = useLocation();
+  const location = useLocation();
+  const search = carrySearch ? location.search : '';
+  const from = { from: location.pathname + location.search };
   const query = useInfiniteQuery({
     queryKey: [resource, 'list', params],
-    queryFn: ({ pageParam }) => api.list<T>(resource, { ...params, cursor: pageParam ?? undefined, limit: 50 }),
+    queryFn: ({ pageParam }) => api.list<T>(resource, { ...params, cursor: pageParam ?? undefined, limit: pageSize ?? undefined }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const tbody = useRef<HTMLTableSectionElement>(null);
 
-  const open = (row: T) => navigate({ pathname: hrefOf(row), search });
+  const open = (row: T) => navigate({ pathname: hrefOf(row), search }, { state: from });
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLTableRowElement>, row: T) => {
     const tr = e.currentTarget;
@@ -192,14 +237,18 @@ export function ListTable<T extends { id: number }>({ resource, params, columns,
     <Stack gap="sm">
       <div className="cb-table-wrap">
         <div style={{ overflowX: 'auto' }}>
-          <Table highlightOnHover aria-label={caption} miw={640}>
+          <Table highlightOnHover aria-label={caption} miw={fixedLayout ? 900 : 640} layout={fixedLayout ? 'fixed' : undefined}>
             <Table.Thead>
               <Table.Tr>
-                {columns.map((c) => (
-                  <Table.Th key={c.header} w={c.width} scope="col">
-                    {c.header}
-                  </Table.Th>
-                ))}
+                {columns.map((c) =>
+                  sort && c.sortKey ? (
+                    <SortableHeader key={c.header} column={c} sort={sort} />
+                  ) : (
+                    <Table.Th key={c.header} w={c.width} scope="col">
+                      {c.hideHeader ? <span className="cb-visually-hidden">{c.header}</span> : c.header}
+                    </Table.Th>
+                  ),
+                )}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody ref={tbody}>
@@ -219,7 +268,7 @@ export function ListTable<T extends { id: number }>({ resource, params, columns,
                   {columns.map((c, i) => (
                     <Table.Td key={c.header}>
                       {i === 0 ? (
-                        <Text component={Link} to={{ pathname: hrefOf(row), search }} size="sm" fw={500} c="indigo.8" td="none" tabIndex={-1}>
+                        <Text component={Link} to={{ pathname: hrefOf(row), search }} state={from} size="sm" fw={500} c="indigo.8" td="none" tabIndex={-1}>
                           {c.render(row)}
                         </Text>
                       ) : (
@@ -255,4 +304,14 @@ export function formatDate(iso: string | null | undefined) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+/** "Maya Patel" → "MP", for avatars. */
+export function initials(name: string | null | undefined) {
+  return (name ?? '?')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((p) => p[0]!.toUpperCase())
+    .join('');
 }

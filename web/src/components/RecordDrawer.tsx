@@ -1,17 +1,17 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { Alert, Badge, Box, Button, Center, DataList, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconRefresh } from '@tabler/icons-react';
 import { errorMessage } from '../api';
 import { formatDate } from './ListPage';
 
 /** The drawer a list row opens; the route decides whether it is open. */
-export function RecordDrawer({ opened, onClose, title, children }: { opened: boolean; onClose: () => void; title: ReactNode; children: ReactNode }) {
+export function RecordDrawer({ opened, onClose, title, children, size = 480 }: { opened: boolean; onClose: () => void; title: ReactNode; children: ReactNode; size?: number }) {
   return (
     <Drawer
       opened={opened}
       onClose={onClose}
       position="right"
-      size={480}
+      size={size}
       title={title}
       padding="lg"
       styles={{ title: { fontWeight: 600, fontSize: 'var(--mantine-font-size-lg)' } }}
@@ -128,5 +128,84 @@ export function Details({ items }: { items: [string, ReactNode][] }) {
         ))}
       </DataList>
     </Box>
+  );
+}
+
+/** What DrawerForm needs of useRecordForm's answer. */
+interface DrawerFormState {
+  isNew: boolean;
+  record: object | null;
+  submit: (e?: React.FormEvent) => void;
+  formError: string | null;
+  stale: boolean;
+  reloading: boolean;
+  reload: () => void | Promise<void>;
+  saving: boolean;
+  togglingActive: boolean;
+  setActive: (active: boolean) => void;
+}
+
+interface DrawerFormProps {
+  form: DrawerFormState;
+  /** What the record is, in lower case ("queue"): "Create queue", "Deactivate queue". */
+  noun: string;
+  /** The accessible name of the form, e.g. "Queue Service desk". */
+  ariaLabel: string;
+  onDone: () => void;
+  /** Offer Deactivate / Reactivate (records with an active flag). */
+  activeToggle?: boolean;
+  /** Other footer actions on the right, e.g. Delete. */
+  extra?: ReactNode;
+  children: ReactNode;
+}
+
+/** The form of a record drawer: FormShell with Create/Save, Cancel/Close and (de)activation. */
+export function DrawerForm({ form, noun, ariaLabel, onDone, activeToggle, extra, children }: DrawerFormProps) {
+  const rec = form.record as { active?: unknown } | null;
+  return (
+    <FormShell
+      ariaLabel={ariaLabel}
+      onSubmit={form.submit}
+      formError={form.formError}
+      stale={form.stale}
+      reloading={form.reloading}
+      onReload={() => void form.reload()}
+      footer={
+        <>
+          <Group gap="xs">
+            <Button type="submit" loading={form.saving}>
+              {form.isNew ? `Create ${noun}` : 'Save changes'}
+            </Button>
+            <Button variant="default" onClick={onDone}>
+              {form.isNew ? 'Cancel' : 'Close'}
+            </Button>
+          </Group>
+          {activeToggle && rec && typeof rec.active === 'boolean' && <ActiveToggle active={rec.active} noun={noun} loading={form.togglingActive} onToggle={form.setActive} />}
+          {extra}
+        </>
+      }
+    >
+      {children}
+    </FormShell>
+  );
+}
+
+/** The drawer of a list page's route: the form of the record it names ("new" → null), keyed by it. */
+export function RouteDrawer({
+  route,
+  title,
+  size,
+  children,
+}: {
+  route: { recordId: number | 'new' | undefined; close: () => void };
+  title: ReactNode;
+  size?: number;
+  children: (id: number | null, onDone: () => void) => ReactNode;
+}) {
+  const { recordId, close } = route;
+  return (
+    <RecordDrawer opened={recordId !== undefined} onClose={close} title={title} size={size}>
+      {recordId !== undefined && <Fragment key={String(recordId)}>{children(recordId === 'new' ? null : recordId, close)}</Fragment>}
+    </RecordDrawer>
   );
 }

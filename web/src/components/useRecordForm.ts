@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, errorMessage } from '../api';
+import { api, ApiError, errorMessage, type RecordKey } from '../api';
 
 export interface VersionedRecord {
   id: number;
   version: number;
-  active: boolean;
+  /** Records that can be deactivated have it; others (statuses, cases) do not. */
+  active?: boolean;
 }
 
 type Values = Record<string, unknown>;
@@ -15,8 +16,10 @@ export type FieldErrors<V> = Partial<Record<keyof V & string, string>>;
 export interface RecordFormConfig<R extends VersionedRecord, V extends Values> {
   /** API collection, e.g. "accounts". */
   resource: string;
-  /** The record to edit, or null to create one. */
-  id: number | null;
+  /** The record to edit (its id, or its number for numbered records), or null to create one. */
+  id: RecordKey | null;
+  /** How a record is addressed after it is written (default: its id), e.g. a case by its number. */
+  keyOf?: (r: R) => RecordKey;
   /** What a person calls it, e.g. "Account". */
   noun: string;
   empty: V;
@@ -37,7 +40,7 @@ export interface RecordFormConfig<R extends VersionedRecord, V extends Values> {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export const detailKey = (resource: string, id: number | null) => [resource, 'detail', id] as const;
+export const detailKey = (resource: string, id: RecordKey | null) => [resource, 'detail', id] as const;
 
 /**
  * Form state for one record: values, field errors from the API, optimistic concurrency (If-Match),
@@ -95,8 +98,13 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
       if (e instanceof ApiError) {
         for (const f of e.fields) {
           const k = (cfg.fieldAliases?.[f.field] ?? f.field) as keyof V & string;
+          // A nested field ("stages.0.key") lands on its form key ("stages"), naming the rest.
+          const [head, ...rest] = f.field.split('.');
           if (k in cfg.empty) {
             if (!fieldErrors[k]) fieldErrors[k] = capitalise(f.message);
+          } else if (rest.length && head! in cfg.empty) {
+            const hk = head as keyof V & string;
+            if (!fieldErrors[hk]) fieldErrors[hk] = `${rest.join('.')}: ${f.message}`;
           } else unplaced.push(`${f.field}: ${f.message}`);
         }
       }
@@ -109,7 +117,7 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
   );
 
   const afterWrite = (r: R) => {
-    qc.setQueryData(detailKey(cfg.resource, r.id), r);
+    qc.setQueryData(detailKey(cfg.resource, cfg.keyOf ? cfg.keyOf(r) : r.id), r);
     void qc.invalidateQueries({ queryKey: [cfg.resource, 'list'] });
     setBaseline(r);
     setValues(cfg.fromRecord(r));
@@ -123,7 +131,7 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
   const save = useMutation({
     mutationFn: async () => {
       if (isNew) return api.create<R>(cfg.resource, cfg.toCreate(values));
-      return api.update<R>(cfg.resource, baseline!.id, baseline!.version, cfg.toPatch(values, changed));
+      return api.update<R>(cfg.resource, cfg.id!, baseline!.version, cfg.toPatch(values, changed));
     },
     onSuccess: (r) => {
       afterWrite(r);
@@ -146,13 +154,17 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
     },
   });
 
+  /** Takes a record another write answered (an action, a toggle), keeping what was typed but not saved. */
+  const adopt = (r: R) => {
+    const typed = Object.fromEntries(changed.map((k) => [k, values[k]]));
+    afterWrite(r);
+    setValues({ ...cfg.fromRecord(r), ...typed });
+  };
+
   const setActive = useMutation({
-    mutationFn: (active: boolean) => api.update<R>(cfg.resource, baseline!.id, baseline!.version, { active }),
+    mutationFn: (active: boolean) => api.update<R>(cfg.resource, cfg.id!, baseline!.version, { active }),
     onSuccess: (r) => {
-      // Keep anything typed but not yet saved; take the new version and active flag.
-      const typed = Object.fromEntries(changed.map((k) => [k, values[k]]));
-      afterWrite(r);
-      setValues({ ...cfg.fromRecord(r), ...typed });
+      adopt(r);
       notifications.show({
         color: 'green',
         title: r.active ? `${cfg.noun} reactivated` : `${cfg.noun} deactivated`,
@@ -191,20 +203,40 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [isNew, changed, values, cfg.id, cfg.resource]);
 
-  const submit = (e?: React.FormEvent) => {
-    e?.preventDefault();
+  /** Checks the values locally; marks the fields and answers false when something is wrong. */
+  const checkLocally = () => {
     const local = cfg.validate?.(values, isNew) ?? {};
     const bad = Object.entries(local).filter(([, m]) => !!m);
     if (bad.length) {
       setErrors(local);
       setFormError(null);
-      return;
+      return false;
     }
+    return true;
+  };
+
+  const submit = (e?: React.FormEvent) => {
+    e?.preventDefault();
+    if (!checkLocally()) return;
     if (!isNew && !dirty) {
       notifications.show({ color: 'gray', title: 'Nothing to save', message: 'You have not changed anything.' });
       return;
     }
     save.mutate();
+  };
+
+  /**
+   * Saves pending changes before another step (e.g. the next stage). Answers the record to go on
+   * with (the saved one, or the one read when nothing changed), or null when the save failed.
+   */
+  const saveIfDirty = async (): Promise<R | null> => {
+    if (!dirty) return baseline;
+    if (!checkLocally()) return null;
+    try {
+      return await save.mutateAsync();
+    } catch {
+      return null; // the mutation's onError already showed why
+    }
   };
 
   return {
@@ -222,6 +254,12 @@ export function useRecordForm<R extends VersionedRecord, V extends Values>(cfg: 
     dirty,
     changed,
     submit,
+    saveIfDirty,
+    adopt,
+    /** Marks fields as wrong, e.g. the fields a stage still needs. */
+    markFields: (marks: FieldErrors<V>) => setErrors((prev) => ({ ...prev, ...marks })),
+    /** Shows an error from another write (an action) like a save error: 412 → the Reload banner. */
+    showError: applyError,
     saving: save.isPending,
     setActive: (active: boolean) => setActive.mutate(active),
     togglingActive: setActive.isPending,

@@ -1,13 +1,12 @@
-import { useMemo } from 'react';
-import { Button, Group as Row, MultiSelect, Textarea, TextInput } from '@mantine/core';
+import { Group as Row, Textarea, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { ActiveFilter, Group } from '../api';
 import { ActiveFilterControl, dash, ListTable, NewButton, PageHeader, SearchBox, useSearchParam, type Column } from '../components/ListPage';
-import { ActiveToggle, DrawerLoading, FormShell, RecordDrawer, RecordMeta, StatusBadge } from '../components/RecordDrawer';
-import { useAllUsers } from '../components/useAll';
+import { DrawerForm, DrawerLoading, RouteDrawer, RecordMeta, StatusBadge } from '../components/RecordDrawer';
+import { MemberSelect } from '../components/MemberSelect';
+import { useUserOptions } from '../components/useAll';
 import { pickChanged, useRecordForm } from '../components/useRecordForm';
-import { parseId, useDrawerTitle } from './util';
+import { useDrawerRoute, useDrawerTitle } from './util';
 
 const BASE = '/admin/groups';
 
@@ -19,13 +18,10 @@ const columns: Column<Group>[] = [
 ];
 
 export function GroupsPage() {
-  const { id } = useParams();
-  const navigate = useNavigate();
-  const { search } = useLocation();
+  const route = useDrawerRoute(BASE);
+  const { recordId } = route;
   const [q, setQ] = useSearchParam('q');
   const [active, setActive] = useSearchParam('active', 'true');
-  const recordId = parseId(id);
-  const close = () => navigate({ pathname: BASE, search });
   const filtered = q !== '' || active !== 'true';
   const title = useDrawerTitle<Group>('groups', recordId, (g) => g.name, 'New group', 'Group');
 
@@ -46,16 +42,16 @@ export function GroupsPage() {
         columns={columns}
         hrefOf={(g) => `${BASE}/${g.id}`}
         caption="Groups"
-        selectedId={typeof recordId === 'number' ? recordId : null}
+        selectedId={route.selectedId}
         empty={
           filtered
             ? { title: 'No groups match', description: 'Try another search or set Status to All.' }
             : { title: 'No groups yet', description: 'Create a team, e.g. "Service desk", and add its members.', action: <NewButton to={`${BASE}/new`} label="New group" /> }
         }
       />
-      <RecordDrawer opened={recordId !== undefined} onClose={close} title={title}>
-        {recordId !== undefined && <GroupForm key={String(recordId)} id={recordId === 'new' ? null : recordId} onDone={close} />}
-      </RecordDrawer>
+      <RouteDrawer route={route} title={title}>
+        {(id, onDone) => <GroupForm id={id} onDone={onDone} />}
+      </RouteDrawer>
     </>
   );
 }
@@ -68,7 +64,6 @@ interface GroupValues extends Record<string, unknown> {
 
 function GroupForm({ id, onDone }: { id: number | null; onDone: () => void }) {
   const qc = useQueryClient();
-  const users = useAllUsers();
   const form = useRecordForm<Group, GroupValues>({
     resource: 'groups',
     id,
@@ -86,40 +81,13 @@ function GroupForm({ id, onDone }: { id: number | null; onDone: () => void }) {
     onSaved: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
 
-  const options = useMemo(() => {
-    const list = (users.data ?? []).filter((u) => u.active || form.values.memberIds.includes(u.id));
-    const known = new Set(list.map((u) => u.id));
-    const items = list.map((u) => ({ value: u.id, label: u.active ? `${u.name} (${u.email})` : `${u.name} (${u.email}, inactive)` }));
-    // Members the list does not know (yet) still show, by number.
-    for (const mid of form.values.memberIds) if (!known.has(mid)) items.push({ value: mid, label: `User #${mid}` });
-    return items;
-  }, [users.data, form.values.memberIds]);
+  const { options, query: users } = useUserOptions(form.values.memberIds);
 
   if (form.loading || form.loadError) return <DrawerLoading error={form.loadError} />;
   const rec = form.record;
 
   return (
-    <FormShell
-      ariaLabel={form.isNew ? 'New group' : `Group ${rec?.name ?? ''}`}
-      onSubmit={form.submit}
-      formError={form.formError}
-      stale={form.stale}
-      reloading={form.reloading}
-      onReload={form.reload}
-      footer={
-        <>
-          <Row gap="xs">
-            <Button type="submit" loading={form.saving}>
-              {form.isNew ? 'Create group' : 'Save changes'}
-            </Button>
-            <Button variant="default" onClick={onDone}>
-              {form.isNew ? 'Cancel' : 'Close'}
-            </Button>
-          </Row>
-          {rec && <ActiveToggle active={rec.active} noun="group" loading={form.togglingActive} onToggle={form.setActive} />}
-        </>
-      }
-    >
+    <DrawerForm form={form} noun="group" ariaLabel={form.isNew ? 'New group' : `Group ${rec?.name ?? ''}`} onDone={onDone} activeToggle>
       {rec && <RecordMeta createdAt={rec.createdAt} updatedAt={rec.updatedAt} active={rec.active} />}
       <TextInput label="Name" required data-autofocus value={form.values.name} onChange={(e) => form.set('name', e.currentTarget.value)} error={form.errors.name} />
       <Textarea
@@ -131,20 +99,17 @@ function GroupForm({ id, onDone }: { id: number | null; onDone: () => void }) {
         onChange={(e) => form.set('description', e.currentTarget.value)}
         error={form.errors.description}
       />
-      <MultiSelect<number>
+      <MemberSelect
         label="Members"
-        placeholder={form.values.memberIds.length ? undefined : 'Search users by name or email'}
-        searchable
-        data={options}
+        noun="user"
+        placeholder="Search users by name or email"
+        options={options}
         value={form.values.memberIds}
         onChange={(v) => form.set('memberIds', v)}
         error={form.errors.memberIds}
-        nothingFoundMessage={users.isPending ? 'Loading users…' : 'No user matches'}
-        description={users.isError ? 'Could not load the users list.' : undefined}
-        comboboxProps={{ withinPortal: true }}
-        hidePickedOptions
-        maxDropdownHeight={260}
+        loading={users.isPending}
+        loadFailed={users.isError}
       />
-    </FormShell>
+    </DrawerForm>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api';
 import { detailKey } from '../components/useRecordForm';
 
@@ -20,3 +21,17 @@ export function useDrawerTitle<R>(resource: string, id: number | 'new' | undefin
   if (id === 'new') return newTitle;
   return q.data ? nameOf(q.data) : fallback;
 }
+
+/** A list page whose route names the open record (/base/:id?): which one, and how to close it. */
+export function useDrawerRoute(base: string) {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const { search } = useLocation();
+  const recordId = parseId(id);
+  return {
+    recordId,
+    selectedId: typeof recordId === 'number' ? recordId : null,
+    close: () => navigate({ pathname: base, search }),
+  };
+}
+export type DrawerRoute = ReturnType<typeof useDrawerRoute>;

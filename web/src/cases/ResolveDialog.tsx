@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import { Alert, Checkbox, Group, List, Select, Text, Textarea } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { ApiError } from '../api';
+import { casesApi, type OpenActivitiesDetails } from '../casesApi';
+import { ActionDialog, type DialogProps } from './ActionDialogs';
+import { ActivityIcon, activityLabel, humanize } from './format';
+import { useResolutionCodes } from './lookups';
+import { actionFieldErrors } from './useCaseAction';
+
+export const activitiesKey = (number: string) => ['cases', 'activities', number] as const;
+export const useActivities = (number: string) => useQuery({ queryKey: activitiesKey(number), queryFn: async () => (await casesApi.activities(number)).items });
+
+function ActivityList({ items }: { items: { id: number; type: string; subject: string }[] }) {
+  return (
+    <List spacing={4} size="sm" listStyleType="none" aria-label="Open activities">
+      {items.map((a) => (
+        <List.Item key={a.id}>
+          <Group gap={6} wrap="nowrap">
+            <ActivityIcon type={a.type} size={15} />
+            <Text size="sm">
+              <Text span c="dimmed" size="sm">
+                {activityLabel(a.type)}:
+              </Text>{' '}
+              {a.subject}
+            </Text>
+          </Group>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/** Resolve: resolution code (from the property), cause, notes; open activities hold it up unless canceled along. */
+export function ResolveDialog({ opened, onClose, kase, run }: DialogProps) {
+  const { codes } = useResolutionCodes();
+  const activities = useActivities(kase.number);
+  const open = (activities.data ?? []).filter((a) => a.state === 'open');
+  const [code, setCode] = useState<string | null>(kase.resolutionCode);
+  const [cause, setCause] = useState(kase.cause ?? '');
+  const [notes, setNotes] = useState(kase.resolutionNotes ?? '');
+  const [cancelOpen, setCancelOpen] = useState(false);
+  const [local, setLocal] = useState<Record<string, string | undefined>>({});
+  const errors = { ...actionFieldErrors(run.error), ...local };
+  const refused = run.error instanceof ApiError && run.error.status === 422 ? ((run.error.details as OpenActivitiesDetails | undefined)?.openActivities ?? null) : null;
+  const n = open.length;
+
+  return (
+    <ActionDialog
+      opened={opened}
+      onClose={onClose}
+      title={`Resolve ${kase.number}`}
+      fields={['resolutionCode', 'cause', 'resolutionNotes']}
+      submitLabel="Resolve"
+      submitColor="green"
+      size="lg"
+      run={run}
+      build={() => {
+        const problems: Record<string, string | undefined> = {};
+        if (!code) problems.resolutionCode = 'Choose a resolution code';
+        if (!notes.trim()) problems.resolutionNotes = 'Say what was done to resolve the case';
+        setLocal(problems);
+        if (Object.keys(problems).length) return null;
+        const body: Record<string, unknown> = { resolutionCode: code, resolutionNotes: notes.trim() };
+        if (cause.trim()) body.cause = cause.trim();
+        if (cancelOpen && n > 0) body.cancelOpenActivities = true;
+        return { action: 'resolve', body };
+      }}
+      extraError={
+        refused && (
+          <Alert color="red" icon={<IconAlertTriangle size={18} />} title="Not resolved: activities are still open" role="alert">
+            <Text size="sm" mb={6}>
+              Complete or cancel these first, or tick “Cancel the open activities”:
+            </Text>
+            <ActivityList items={refused} />
+          </Alert>
+        )
+      }
+    >
+      <Select
+        label="Resolution code"
+        placeholder="Choose a code"
+        required
+        allowDeselect={false}
+        data={codes.map((c) => ({ value: c, label: humanize(c) }))}
+        value={code}
+        onChange={(v) => (setCode(v), setLocal((p) => ({ ...p, resolutionCode: undefined })))}
+        error={errors.resolutionCode}
+        comboboxProps={{ withinPortal: true }}
+        data-autofocus
+      />
+      <Textarea label="Cause" description="What caused the problem, if known." autosize minRows={2} maxRows={6} value={cause} onChange={(e) => setCause(e.currentTarget.value)} error={errors.cause} />
+      <Textarea
+        label="Resolution notes"
+        required
+        description="What was done. The contact sees this with the resolution."
+        autosize
+        minRows={3}
+        maxRows={10}
+        value={notes}
+        onChange={(e) => (setNotes(e.currentTarget.value), setLocal((p) => ({ ...p, resolutionNotes: undefined })))}
+        error={errors.resolutionNotes}
+      />
+      {n > 0 && !refused && (
+        <Alert color="yellow" variant="light" title={`${n} open ${n === 1 ? 'activity' : 'activities'}`} p="sm">
+          <ActivityList items={open} />
+        </Alert>
+      )}
+      {n > 0 && (
+        <Checkbox
+          label={`Cancel the ${n} open ${n === 1 ? 'activity' : 'activities'}`}
+          description="They are canceled in the same step as the resolution."
+          checked={cancelOpen}
+          onChange={(e) => setCancelOpen(e.currentTarget.checked)}
+        />
+      )}
+    </ActionDialog>
+  );
+}
