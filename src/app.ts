@@ -35,6 +35,8 @@ import { DocumentRenderer } from './modules/reviews/review-document.js';
 import { reviewsRoutes } from './modules/reviews/reviews.routes.js';
 import { reviewConfigRoutes } from './modules/reviews/configurations.routes.js';
 import { majorCasesRoutes } from './modules/cases/major-cases.routes.js';
+import { slaRoutes } from './modules/sla/sla.routes.js';
+import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -140,6 +142,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(portalRoutes);
   await app.register(reviewsRoutes);
   await app.register(reviewConfigRoutes);
+  await app.register(slaRoutes);
+  await app.register(knowledgeRoutes);
 
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');

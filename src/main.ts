@@ -9,6 +9,7 @@ import { loadDemoData } from './demo.js';
 import { MailWorker } from './modules/mail/mail-worker.js';
 import { createInboundSmtp } from './modules/mail/smtp-listener.js';
 import { autoCloseResolved } from './modules/cases/auto-close.js';
+import { markBreaches } from './modules/sla/sla.service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
     );
   }, 10 * 60 * 1000);
   housekeeping.unref();
+  // SLA breaches are marked when they happen, not when someone looks.
+  const breaches = setInterval(() => void markBreaches(database.db).catch((err) => app.log.warn({ err }, 'breach check failed')), 60_000);
+  breaches.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info(`${signal}: shutting down`);
     clearInterval(housekeeping);
+    clearInterval(breaches);
     await worker?.stop();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app.close();

@@ -186,6 +186,11 @@ export interface CasesTable extends Audited {
   resolution_due_at: string | null;
   satisfaction: number | null;
   created_by: number | null;
+  sla_policy_id: number | null;
+  sla_paused_at: string | null;
+  sla_paused_ms: ColumnType<number, number | undefined, number>;
+  response_breached_at: string | null;
+  resolution_breached_at: string | null;
 }
 export interface CaseAssetsTable {
   case_id: number;
@@ -384,6 +389,55 @@ export interface ReviewDocumentsTable {
   comment_id: number | null;
 }
 
+export interface CalendarsTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  timezone: string;
+  working_hours: string;
+  holidays: ColumnType<string, string | undefined, string>;
+}
+export interface SlaPoliciesTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  priority: number;
+  account_tier: string | null;
+  calendar_id: number;
+  first_response_minutes: number;
+  resolution_minutes: number;
+  active: Flag;
+}
+export interface ArticlesTable extends Audited {
+  id: Generated<number>;
+  number: string;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  product: string | null;
+  category: string | null;
+  state: 'draft' | 'published' | 'retired';
+  created_by: number | null;
+  updated_by: number | null;
+  published_at: string | null;
+  retired_at: string | null;
+}
+export interface ArticleVersionsTable {
+  id: Generated<number>;
+  article_id: number;
+  article_version: number;
+  title: string;
+  body: string;
+  product: string | null;
+  category: string | null;
+  state: string;
+  edited_by: number | null;
+  at: string;
+}
+export interface CaseArticlesTable {
+  case_id: number;
+  article_id: number;
+  linked_by: number | null;
+  linked_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -424,4 +478,9 @@ export interface DB {
   review_decisions: ReviewDecisionsTable;
   review_work_notes: ReviewWorkNotesTable;
   review_documents: ReviewDocumentsTable;
+  calendars: CalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  articles: ArticlesTable;
+  article_versions: ArticleVersionsTable;
+  case_articles: CaseArticlesTable;
 }

@@ -68,3 +68,21 @@ export function whereAfter<QB extends { where(...args: any[]): QB }>(
 export function inTransaction<T>(db: Kysely<any>, work: (trx: Kysely<any>) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
+
+/**
+ * Article ids matching a search text with their relevance, best first: every word (mode 'all',
+ * the search box) or any word (mode 'any', suggestions from a case's text).
+ */
+export async function articleSearch(db: Kysely<any>, text: string, mode: 'all' | 'any', limit: number): Promise<number[]> {
+  const terms = searchTerms(text).filter((t) => mode === 'all' || t.length > 2);
+  if (terms.length === 0) return [];
+  if (isPostgres(db)) {
+    const query = terms.map((t) => `${t}:*`).join(mode === 'all' ? ' & ' : ' | ');
+    const rows = await sql<{ id: number }>`select id from articles where search @@ to_tsquery('simple', casebook_fold(${query}))
+      order by ts_rank(search, to_tsquery('simple', casebook_fold(${query}))) desc, id desc limit ${limit}`.execute(db);
+    return rows.rows.map((r) => r.id);
+  }
+  const match = terms.map((t) => `"${t}"*`).join(mode === 'all' ? ' ' : ' OR ');
+  const rows = await sql<{ id: number }>`select rowid as id from articles_fts where articles_fts match ${match} order by bm25(articles_fts), rowid desc limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}

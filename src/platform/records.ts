@@ -7,7 +7,7 @@ import { assertVersion, staleVersion } from './concurrency.js';
 // The one way a versioned record is changed: check the expected version, write only what
 // changed, bump the version guarded by the old one (so a concurrent writer gets 412), audit.
 
-type VersionedTable = 'users' | 'groups' | 'accounts' | 'contacts' | 'assets' | 'processes' | 'queues' | 'cases' | 'activities' | 'reviews' | 'review_configurations' | 'document_templates';
+type VersionedTable = 'users' | 'groups' | 'accounts' | 'contacts' | 'assets' | 'processes' | 'queues' | 'cases' | 'activities' | 'reviews' | 'review_configurations' | 'document_templates' | 'calendars' | 'sla_policies' | 'articles';
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 

@@ -12,7 +12,7 @@ const TEMPLATES = [
     body: `Hello {{ contact.name }},
 
 we have started working on your case {{ case.number }}: "{{ case.shortDescription }}".
-{% if case.resolutionDueAt %}We aim to resolve it by {{ case.resolutionDueAt | date: "%Y-%m-%d %H:%M %Z" }}.
+{% if case.resolutionDue %}We aim to resolve it by {{ case.resolutionDue }}.
 {% endif %}
 You can follow it and write to us in the portal: {{ portal.caseUrl }}
 or simply reply to this email.

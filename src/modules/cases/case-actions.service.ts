@@ -16,6 +16,7 @@ import { statusByKey, toFlags } from './statuses.service.js';
 import { queueCaseMail, type TemplateKey } from '../mail/outbox.service.js';
 import { createSurvey } from '../surveys/surveys.service.js';
 import { runtime } from '../../platform/runtime.js';
+import { slaChanges } from '../sla/sla.service.js';
 
 // The workflow actions of SPEC §3 (start, assign, pick, escalate, next-stage, wait, resolve,
 // reactivate, cancel, close, and taking the next case of a queue). This service is the only code
@@ -44,6 +45,7 @@ async function runAction(
     const result = await work(trx, row, target);
     const changes = { ...result.changes };
     if (target && changes.status === undefined) changes.status = target;
+    Object.assign(changes, await slaChanges(trx, row, changes));
     await updateVersioned(trx, {
       table: 'cases',
       entity: 'case',
@@ -316,7 +318,7 @@ export async function reopenByCustomer(trx: Kysely<DB>, caseId: number, why: str
     table: 'cases',
     entity: 'case',
     before: row,
-    changes: { status: 'reopened', assignee_id: null, resolved_at: null },
+    changes: { status: 'reopened', assignee_id: null, resolved_at: null, ...(await slaChanges(trx, row, { status: 'reopened' })) },
     expected: undefined,
     actor: { type: 'system' },
     extraAudit: { before: { reopenReason: null }, after: { reopenReason: why } },

@@ -15,6 +15,7 @@ export function caseWithNames(db: Kysely<DB>) {
     .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
     .leftJoin('groups as agroup', 'agroup.id', 'cases.assignment_group_id')
     .leftJoin('queues', 'queues.id', 'cases.queue_id')
+    .leftJoin('sla_policies', 'sla_policies.id', 'cases.sla_policy_id')
     .selectAll('cases')
     .select([
       'statuses.label as status_label',
@@ -27,6 +28,9 @@ export function caseWithNames(db: Kysely<DB>) {
       'assignee.name as assignee_name',
       'agroup.name as assignment_group_name',
       'queues.name as queue_name',
+      'sla_policies.name as sla_policy_name',
+      'sla_policies.first_response_minutes as sla_response_minutes',
+      'sla_policies.resolution_minutes as sla_resolution_minutes',
     ]);
 }
 export type CaseWithNames = Awaited<ReturnType<ReturnType<typeof caseWithNames>['executeTakeFirstOrThrow']>>;
@@ -63,7 +67,9 @@ export interface CaseFilter {
   accountId?: number;
   assigneeId?: number | 'none';
   q?: string;
-  sort: 'updated' | 'opened' | 'priority' | 'number';
+  sort: 'updated' | 'opened' | 'priority' | 'number' | 'due';
+  sla?: 'breached' | 'at_risk';
+  now?: string;
   order: 'asc' | 'desc';
   after: CursorValue[] | null;
   limit: number;
@@ -74,6 +80,7 @@ const SORT_COLUMN = {
   opened: 'cases.opened_at',
   priority: 'cases.priority',
   number: 'cases.number',
+  due: 'cases.resolution_due_at',
 } as const;
 
 /** One page (plus one row) of cases for a list view, keyset-paginated on (sort column, id). */
@@ -94,6 +101,25 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
       break;
   }
   if (f.status?.length) q = q.where('cases.status', 'in', f.status);
+  if (f.sla === 'breached') {
+    q = q.where('statuses.resolved', '=', 0).where('statuses.final', '=', 0).where((eb) => eb.or([eb('cases.resolution_breached_at', 'is not', null), eb('cases.response_breached_at', 'is not', null)]));
+  } else if (f.sla === 'at_risk') {
+    // Due within the next hour, not paused, not yet breached.
+    const now = f.now!;
+    const soon = new Date(Date.parse(now) + 3600_000).toISOString();
+    q = q
+      .where('statuses.resolved', '=', 0)
+      .where('statuses.final', '=', 0)
+      .where('cases.sla_paused_at', 'is', null)
+      .where('cases.resolution_breached_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('cases.resolution_due_at', '>=', now), eb('cases.resolution_due_at', '<=', soon)]),
+          eb.and([eb('cases.first_response_at', 'is', null), eb('cases.response_due_at', '>=', now), eb('cases.response_due_at', '<=', soon)]),
+        ]),
+      );
+  }
+  if (f.sort === 'due') q = q.where('cases.resolution_due_at', 'is not', null);
   if (f.priority?.length) q = q.where('cases.priority', 'in', f.priority);
   if (f.accountId) q = q.where('cases.account_id', '=', f.accountId);
   if (f.assigneeId === 'none') q = q.where('cases.assignee_id', 'is', null);
@@ -113,4 +139,4 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
 }
 
 export const sortValue = (row: CaseWithNames, sort: CaseFilter['sort']): string | number =>
-  sort === 'updated' ? row.updated_at : sort === 'opened' ? row.opened_at : sort === 'priority' ? row.priority : row.number;
+  sort === 'updated' ? row.updated_at : sort === 'opened' ? row.opened_at : sort === 'priority' ? row.priority : sort === 'due' ? row.resolution_due_at! : row.number;

@@ -3,6 +3,8 @@ import { optionalText, text } from '../../platform/http.js';
 import { CASE_ACTIONS } from './case.workflow.js';
 
 export const CHANNELS = ['web', 'email', 'portal', 'phone', 'api'] as const;
+export const SLA_STATES = ['running', 'at_risk', 'breached', 'paused', 'met', 'missed', 'none'] as const;
+const slaClockSchema = z.object({ dueAt: z.string().nullable(), state: z.enum(SLA_STATES), breachedAt: z.string().nullable(), targetMinutes: z.number().nullable() });
 export const PRIORITIES = [1, 2, 3, 4] as const;
 
 const id = z.number().int().positive();
@@ -35,6 +37,8 @@ export const caseSummarySchema = z.object({
   resolvedAt: z.string().nullable(),
   responseDueAt: z.string().nullable(),
   resolutionDueAt: z.string().nullable(),
+  /** The SLA clock that matters now: the first response until it is given, then the resolution. */
+  slaState: z.enum(SLA_STATES),
   updatedAt: z.string(),
   version: z.number(),
 });
@@ -64,6 +68,8 @@ export const caseSchema = caseSummarySchema.extend({
   openActivityCount: z.number(),
   /** The case's post case review, if it has one. */
   review: z.object({ number: z.string(), state: z.string() }).nullable(),
+  /** SLA: the policy, whether the clock is paused, and both clocks. */
+  sla: z.object({ policyName: z.string().nullable(), pausedSince: z.string().nullable(), response: slaClockSchema, resolution: slaClockSchema }),
   /** How many child cases a major case has. */
   childCount: z.number(),
   /** Whether "Create Post Case Review" is offered to the caller now, and why not. */
@@ -87,7 +93,7 @@ export const createCaseBody = z.strictObject({
 export const updateCaseBody = createCaseBody.omit({ assignmentGroupId: true }).partial();
 
 export const CASE_VIEWS = ['home', 'mine', 'my_resolved', 'queue', 'all'] as const;
-export const CASE_SORTS = ['updated', 'opened', 'priority', 'number'] as const;
+export const CASE_SORTS = ['updated', 'opened', 'priority', 'number', 'due'] as const;
 const csv = <T extends z.ZodType<unknown, any>>(item: T) =>
   z
     .string()
@@ -102,6 +108,7 @@ export const caseListQuery = z.strictObject({
   accountId: z.coerce.number().int().positive().optional(),
   assigneeId: z.union([z.coerce.number().int().positive(), z.literal('none')]).optional(),
   q: z.string().trim().max(200).optional(),
+  sla: z.enum(['breached', 'at_risk']).optional(),
   sort: z.enum(CASE_SORTS).default('updated'),
   order: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().max(500).optional(),

@@ -13,6 +13,7 @@ import * as repo from './cases.repository.js';
 import { processForQueue, stagesOf } from './processes.service.js';
 import { reviewAvailability } from '../reviews/reviews.service.js';
 import { isQueueMember } from '../queues/queues.service.js';
+import { clockState, dueTimes, slaChanges } from '../sla/sla.service.js';
 
 // Cases: create, read, list, edit. The workflow actions live in case-actions.service.ts.
 
@@ -49,10 +50,24 @@ export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
     resolvedAt: r.resolved_at,
     responseDueAt: r.response_due_at,
     resolutionDueAt: r.resolution_due_at,
+    slaState: r.first_response_at || !r.response_due_at ? resolutionClock(r).state : responseClock(r).state,
     updatedAt: r.updated_at,
     version: r.version,
   };
 }
+
+const responseClock = (r: repo.CaseWithNames) => ({
+  dueAt: r.response_due_at,
+  state: clockState(r.response_due_at, r.first_response_at, r.sla_paused_at, r.response_breached_at, r.sla_response_minutes),
+  breachedAt: r.response_breached_at,
+  targetMinutes: r.sla_response_minutes,
+});
+const resolutionClock = (r: repo.CaseWithNames) => ({
+  dueAt: r.resolution_due_at,
+  state: clockState(r.resolution_due_at, r.resolved_at ?? (r.status_final === 1 ? r.closed_at : null), r.sla_paused_at, r.resolution_breached_at, r.sla_resolution_minutes),
+  breachedAt: r.resolution_breached_at,
+  targetMinutes: r.sla_resolution_minutes,
+});
 
 /** The whole case as the case form shows it, with the actions the caller may take now. */
 export async function getCase(db: Kysely<DB>, principal: Staff, number: string): Promise<CaseDto> {
@@ -88,6 +103,7 @@ export async function getCase(db: Kysely<DB>, principal: Staff, number: string):
     editable: isEditable(flags),
     openActivityCount: open.length,
     review: review ?? null,
+    sla: { policyName: r.sla_policy_name, pausedSince: r.sla_paused_at, response: responseClock(r), resolution: resolutionClock(r) },
     childCount: Number(children.n),
     reviewAvailability: { allowed: availability.allowed, reason: availability.reason },
   };
@@ -121,6 +137,8 @@ export async function listCases(db: Kysely<DB>, principal: Staff, q: CaseListQue
     accountId: q.accountId,
     assigneeId: q.assigneeId,
     q: q.q || undefined,
+    sla: q.sla,
+    now: clock.nowIso(),
     sort: q.sort,
     order: q.order,
     after: decodeCursor(q.cursor, 2),
@@ -211,9 +229,10 @@ export async function createCase(db: Kysely<DB>, actor: Actor, input: CaseFields
       assignment_group_id: input.assignmentGroupId ?? null,
       opened_at: now,
     };
+    const sla = await dueTimes(trx, { opened_at: now, priority: values.priority, account_id: accountId, sla_paused_ms: 0 });
     const row = await trx
       .insertInto('cases')
-      .values({ ...values, created_by: actor.type === 'user' ? actor.id : null, created_at: now, updated_at: now })
+      .values({ ...values, ...sla, created_by: actor.type === 'user' ? actor.id : null, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     await repo.replaceAssets(trx, row.id, assetIds);
@@ -278,6 +297,7 @@ export async function updateCase(db: Kysely<DB>, actor: Staff, number: string, i
     }
     changes.account_id = accountId;
     changes.contact_id = contactId;
+    Object.assign(changes, await slaChanges(trx, before, changes));
     const assetsChanged = assetIds.join() !== oldAssets.join();
     await updateVersioned(trx, {
       table: 'cases',

@@ -9,6 +9,7 @@ import { text } from '../../platform/http.js';
 import { assertCaseWorkable, caseIdOf, type Staff } from './cases.service.js';
 import { queueCaseMail } from '../mail/outbox.service.js';
 import { runtime } from '../../platform/runtime.js';
+import { recordFirstResponse } from '../sla/sla.service.js';
 
 // The conversation on a case: comments (customer-visible "additional comments" or internal work
 // notes), attachments, and the timeline that merges them with activities and field changes.
@@ -91,7 +92,7 @@ export async function addComment(db: Kysely<DB>, actor: Staff, number: string, i
       .executeTakeFirstOrThrow();
     if (ids.length) await trx.updateTable('attachments').set({ comment_id: row.id, visibility: input.visibility }).where('id', 'in', ids).execute();
     if (input.visibility === 'customer') {
-      await trx.updateTable('cases').set({ first_response_at: now }).where('id', '=', c.id).where('first_response_at', 'is', null).execute();
+      await recordFirstResponse(trx, c.id, now);
       // The contact is told by mail; the same words show in the portal.
       await queueCaseMail(trx, {
         caseId: c.id,

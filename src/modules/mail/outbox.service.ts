@@ -8,6 +8,7 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, page } from '../../platform/pagination.js';
 import { getProperty } from '../settings/settings.service.js';
 import { renderMail, type TemplateData } from './templates.js';
+import { deadlineText } from '../sla/sla.service.js';
 
 // The outbox: every mail is written here in the transaction of the change that causes it, and a
 // worker delivers it (mail-worker.ts). Nothing is lost when SMTP is down; the idempotency key
@@ -32,6 +33,7 @@ export async function caseMailData(trx: Kysely<DB>, caseId: number, publicUrl: s
       'cases.description',
       'cases.resolution_notes',
       'cases.resolution_due_at',
+      'cases.sla_policy_id',
       'cases.status',
       'contacts.id as contact_id',
       'contacts.name as contact_name',
@@ -52,6 +54,7 @@ export async function caseMailData(trx: Kysely<DB>, caseId: number, publicUrl: s
         description: row.description,
         resolutionNotes: row.resolution_notes ?? '',
         resolutionDueAt: row.resolution_due_at,
+        resolutionDue: await deadlineText(trx, row.sla_policy_id, row.resolution_due_at),
         status: row.status,
       },
       contact: { name: row.contact_name ?? '', email: row.contact_email ?? '' },

@@ -15,7 +15,7 @@ export const templateBody = z.strictObject({ subject: z.string().min(1, 'must no
 
 /** What a template is rendered with in the preview: a realistic case, contact and survey. */
 export const SAMPLE_DATA = {
-  case: { number: 'CS0001234', shortDescription: 'Orders stuck in the gateway', description: 'No orders since 08:00.', resolutionNotes: 'Renewed the certificate.', resolutionDueAt: '2026-11-23T17:00:00.000Z', status: 'in_progress' },
+  case: { number: 'CS0001234', shortDescription: 'Orders stuck in the gateway', description: 'No orders since 08:00.', resolutionNotes: 'Renewed the certificate.', resolutionDueAt: '2026-11-23T17:00:00.000Z', resolutionDue: 'Mon, 23 Nov 2026, 18:00 CET', status: 'in_progress' },
   contact: { name: 'Nancy Davolio', email: 'nancy@northwind.example' },
   account: { name: 'Northwind Traders' },
   company: { name: 'Casebook' },

@@ -57,7 +57,7 @@ export async function settingsRoutes(app: App): Promise<void> {
       tags: ['settings'],
       summary: 'The audit trail of one record (who, when, field, old → new), newest first',
       querystring: z.strictObject({
-        entity: z.enum(['user', 'group', 'account', 'contact', 'asset', 'property', 'status', 'process', 'queue', 'case', 'activity']),
+        entity: z.enum(['user', 'group', 'account', 'contact', 'asset', 'property', 'status', 'process', 'queue', 'case', 'activity', 'review', 'calendar', 'sla_policy', 'article']),
         entityId: z.coerce.number().int().min(0),
       }),
       response: { 200: z.object({ items: z.array(auditEntrySchema) }), ...errors },
