@@ -19,6 +19,8 @@ import { copyToChildren } from './modules/reviews/major-reviews.service.js';
 import { DocumentRenderer } from './modules/reviews/review-document.js';
 import * as major from './modules/cases/major-cases.service.js';
 import { FileStore } from './platform/files.js';
+import { createArticle, setArticleState, linkArticle } from './modules/knowledge/knowledge.service.js';
+import { dueTimes, markBreaches } from './modules/sla/sla.service.js';
 
 // Demo data for trying Casebook out: `npm run demo` or `npm start -- --demo`. Loading twice is harmless.
 
@@ -113,6 +115,7 @@ export async function loadDemoData(db: Kysely<DB>, print: (line: string) => void
     }
     await loadDemoCases(db, ids, dataDir);
     await loadDemoReviews(db, ids, dataDir);
+    await loadDemoKnowledge(db, ids);
     print('Demo data loaded.');
   }
   print('');
@@ -299,4 +302,35 @@ async function loadDemoReviews(db: Kysely<DB>, ids: Map<string, number>, dataDir
   await reviews.approve(db, grace, majorReview, {});
   await publishReview(db, renderer, store, omar, majorReview);
   await copyToChildren(db, renderer, store, omar, majorReview, { publish: true });
+}
+
+/** Published and draft articles linked to cases, and open cases near and past their SLA deadlines. */
+async function loadDemoKnowledge(db: Kysely<DB>, ids: Map<string, number>): Promise<void> {
+  const maya = await staffPrincipal(db, ids.get('maya')!);
+  const articles = [
+    { title: 'Renew the order gateway TLS certificate', product: 'Casebook Connect', category: 'Integration', body: 'When clients report **TLS handshake errors**:\n\n1. Check the expiry: `gateway cert show`\n2. Renew: `gateway cert renew`\n3. Restart the gateway and replay queued orders.' },
+    { title: 'Scanner batteries drain overnight', product: 'ScanPro 5', category: 'Hardware', body: 'Firmware 5.2 keeps Wi-Fi awake while charging. Update to **5.3** from the device portal, or disable *Wi-Fi in rack* under Settings → Power.' },
+    { title: 'Exports show ? instead of umlauts', product: 'DataVault Enterprise', category: 'Defect', body: 'Set the export encoding to **UTF-8** under Export → Options. Older spreadsheet apps may need the BOM option.' },
+    { title: 'Fleet tracker positions are offset', product: 'RouteWise', category: 'Data quality', body: 'After firmware 7.1 some trackers use the wrong datum. Roll back to 7.0.4 until 7.1.1 ships.' },
+  ];
+  const numbers = [];
+  for (const a of articles) {
+    const created = await createArticle(db, maya, a);
+    await setArticleState(db, maya, created.number, 'published');
+    numbers.push(created.number);
+  }
+  await createArticle(db, maya, { title: 'Reset a portal password for a contact', body: 'Draft: steps still to be checked.', product: null, category: 'Access' });
+  const gatewayCase = await db.selectFrom('cases').select('number').where('short_description', '=', 'Order gateway rejects all connections').executeTakeFirst();
+  if (gatewayCase) await linkArticle(db, maya, gatewayCase.number, numbers[0]!);
+
+  // Cases opened some hours ago: one past its deadline, one close to it.
+  const backdate = async (shortDescription: string, priority: number, hoursAgo: number) => {
+    const number = await createCase(db, maya, { shortDescription, priority, channel: 'phone', category: 'Incident' });
+    const c = await db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+    const opened = new Date(Date.now() - hoursAgo * 3600_000).toISOString();
+    await db.updateTable('cases').set({ opened_at: opened, ...(await dueTimes(db, { ...c, opened_at: opened })) }).where('id', '=', c.id).execute();
+  };
+  await backdate('Payment terminal offline in store 12', 1, 5);
+  await backdate('Monthly report missing two columns', 1, 3.6);
+  await markBreaches(db);
 }

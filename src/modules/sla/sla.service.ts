@@ -23,7 +23,7 @@ const MIN = 60_000;
 
 const clockText = z.string().regex(/^([01]?\d|2[0-4]):[0-5]\d$/, 'must be a time like 09:00');
 const workingHours = z
-  .record(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(z.tuple([clockText, clockText])).max(6))
+  .partialRecord(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(z.tuple([clockText, clockText])).max(6))
   .refine((w) => Object.values(w).every((iv) => iv.every(([a, b]) => parseClock(b) > parseClock(a))), 'each interval must end after it starts')
   .refine((w) => Object.values(w).some((iv) => iv.length > 0), 'a calendar needs working hours on at least one day');
 const timezone = z.string().refine((tz) => {
