@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './errors.js';
 
 // Content-addressed file store under CASEBOOK_DATA_DIR: a file is kept by the sha-256 of its
 // bytes, never by the name it was uploaded with, so no uploaded name ever reaches the file system.
@@ -106,4 +108,21 @@ export function safeFileName(name: string | undefined): string {
 export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/** Sends a stored file as a download: typed from its content, never rendered in our origin. */
+export function sendDownload(reply: FastifyReply, store: FileStore, file: { sha256: string; size: number; contentType: string; fileName: string }) {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', contentDisposition(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('content-length', String(file.size))
+    .send(store.open(file.sha256) as never);
+}
+
+/** The files of a multipart upload, each at most maxBytes (413 beyond), ten at most. */
+export function uploadedFiles(req: FastifyRequest, maxBytes: number) {
+  if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the files as multipart/form-data');
+  return req.files({ limits: { fileSize: maxBytes, files: 10 } });
 }

@@ -21,16 +21,18 @@ export function columns(db: Kysely<any>) {
     now: pg ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
     // Flags are 0/1 integers on both databases so bound parameters are the same everywhere.
     flag: (dflt: 0 | 1) => (c: ColumnDefinitionBuilder) => c.notNull().defaultTo(dflt),
+    /** created_at, updated_at and version: the columns of every audited, versioned record. */
+    stamps: (t: Table) =>
+      t
+        .addColumn('created_at', pg ? 'timestamptz' : 'text', (col) => col.notNull().defaultTo(pg ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`))
+        .addColumn('updated_at', pg ? 'timestamptz' : 'text', (col) => col.notNull().defaultTo(pg ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`))
+        .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1)),
   };
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
-  const audited = (t: Table) =>
-    t
-      .addColumn('created_at', c.timestamp, (col) => col.notNull().defaultTo(c.now))
-      .addColumn('updated_at', c.timestamp, (col) => col.notNull().defaultTo(c.now))
-      .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1));
+  const audited = c.stamps;
 
   await audited(
     c.id(db.schema.createTable('users'))

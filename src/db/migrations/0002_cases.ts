@@ -9,11 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
   const pg = isPostgres(db);
   const ts = c.timestamp;
-  const stamps = <T extends { addColumn: Function }>(t: T): T =>
-    (t as any)
-      .addColumn('created_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('updated_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('version', 'integer', (col: any) => col.notNull().defaultTo(1));
+  const stamps = c.stamps;
 
   await stamps(
     c.id(db.schema.createTable('statuses'))

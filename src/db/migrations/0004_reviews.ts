@@ -9,11 +9,7 @@ import { DEFAULT_REVIEW_TEMPLATE } from './0004_default-template.js';
 export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
   const ts = c.timestamp;
-  const stamps = (t: any) =>
-    t
-      .addColumn('created_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('updated_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('version', 'integer', (col: any) => col.notNull().defaultTo(1));
+  const stamps = c.stamps;
 
   await stamps(
     c.id(db.schema.createTable('document_templates'))

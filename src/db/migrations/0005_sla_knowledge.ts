@@ -11,11 +11,7 @@ const allWeek = JSON.stringify(Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) 
 export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
   const ts = c.timestamp;
-  const stamps = (t: any) =>
-    t
-      .addColumn('created_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('updated_at', ts, (col: any) => col.notNull().defaultTo(c.now))
-      .addColumn('version', 'integer', (col: any) => col.notNull().defaultTo(1));
+  const stamps = c.stamps;
 
   await stamps(
     c.id(db.schema.createTable('calendars'))

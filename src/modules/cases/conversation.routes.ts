@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/app-types.js';
 import { requireUser } from '../../platform/access.js';
-import { AppError } from '../../platform/errors.js';
-import { contentDisposition, FileStore } from '../../platform/files.js';
+import { FileStore, sendDownload, uploadedFiles } from '../../platform/files.js';
 import { errors, idParams } from '../../platform/http.js';
 import { getProperty } from '../settings/settings.service.js';
 import { numberParams } from './cases.schemas.js';
@@ -52,9 +51,7 @@ export async function conversationRoutes(app: App): Promise<void> {
       response: { 201: z.object({ items: z.array(conversation.attachmentSchema) }), ...errors },
     },
     handler: async (req, reply) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the files as multipart/form-data');
-      const maxBytes = Number(await getProperty(db, 'attachments.maxBytes'));
-      const parts = req.files({ limits: { fileSize: maxBytes, files: 10 } });
+      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')));
       const items = await conversation.addAttachments(db, store, requireUser(req), req.params.number, parts);
       return reply.status(201).send({ items });
     },
@@ -65,14 +62,7 @@ export async function conversationRoutes(app: App): Promise<void> {
     schema: { tags: ['conversation'], summary: 'Download an attachment', params: idParams, response: { ...errors } },
     handler: async (req, reply) => {
       const a = await conversation.getAttachment(db, req.params.id);
-      // Always a download, typed from the content, never rendered in our origin.
-      return reply
-        .header('content-type', a.content_type)
-        .header('content-disposition', contentDisposition(a.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('content-length', String(a.size))
-        .send(store.open(a.sha256) as never);
+      return sendDownload(reply, store, { sha256: a.sha256, size: a.size, contentType: a.content_type, fileName: a.file_name });
     },
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/app-types.js';
 import { AppError } from '../../platform/errors.js';
-import { contentDisposition, FileStore } from '../../platform/files.js';
+import { FileStore, sendDownload, uploadedFiles } from '../../platform/files.js';
 import { errors, idParams, listOf } from '../../platform/http.js';
 import { getProperty } from '../settings/settings.service.js';
 import { numberParams } from '../cases/cases.schemas.js';
@@ -57,9 +57,8 @@ export async function portalRoutes(app: App): Promise<void> {
       response: { 201: z.object({ items: z.array(portal.portalAttachmentSchema) }), ...errors },
     },
     handler: async (req, reply) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the files as multipart/form-data');
-      const maxBytes = Number(await getProperty(db, 'attachments.maxBytes'));
-      const items = await portal.uploadFromPortal(db, store, customer(req), req.params.number, req.files({ limits: { fileSize: maxBytes, files: 10 } }));
+      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')));
+      const items = await portal.uploadFromPortal(db, store, customer(req), req.params.number, parts);
       return reply.status(201).send({ items });
     },
   });
@@ -68,13 +67,7 @@ export async function portalRoutes(app: App): Promise<void> {
     schema: { tags: ['portal'], summary: 'Download a file of my case', params: idParams, response: { ...errors } },
     handler: async (req, reply) => {
       const a = await portal.portalAttachment(db, customer(req), req.params.id);
-      return reply
-        .header('content-type', a.content_type)
-        .header('content-disposition', contentDisposition(a.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('content-length', String(a.size))
-        .send(store.open(a.sha256) as never);
+      return sendDownload(reply, store, { sha256: a.sha256, size: a.size, contentType: a.content_type, fileName: a.file_name });
     },
   });
 }
