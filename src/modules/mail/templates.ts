@@ -19,6 +19,7 @@ const noFiles = {
 
 const options = {
   fs: noFiles,
+  relativeReference: false,
   strictFilters: true,
   ownPropertyOnly: true,
   parseLimit: 100_000,

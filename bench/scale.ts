@@ -1,0 +1,177 @@
+// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10]`
+// Benchmarks Casebook on a database made by `npm run bench:data`: the server runs as its own
+// process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
+// throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
+// plain Fastify route and a raw database round-trip measured in the same run for ratios.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import { parseDatabaseUrl } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { BENCH_PASSWORD } from './generate.js';
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const arg = (name: string, dflt?: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const target = arg('db', process.env.DATABASE_URL)!;
+if (!target) throw new Error('--db <file or postgres url> (made by npm run bench:data)');
+const INSTANCES = Number(arg('instances', '1'));
+const SECONDS = Number(arg('seconds', '10'));
+const MIXED_SECONDS = Number(arg('mixed-seconds', '60'));
+const dbConfig = parseDatabaseUrl(target, path.resolve('data'));
+
+interface LoadResult {
+  n: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statuses: Record<string, number>;
+  collected: unknown[];
+}
+async function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), JSON.stringify(spec)], { maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+/** Starts one server process; resolves with its port and how long it took to be ready. */
+async function startServer(port: number, dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: target, CASEBOOK_DATA_DIR: dataDir, LOG_LEVEL: 'warn', CASEBOOK_RATE_LIMIT_PER_MINUTE: '100000000', CASEBOOK_WEB_DIR: '/nonexistent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('is ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { child, startupMs: performance.now() - started };
+}
+
+const peakRssMb = (pid: number) => {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+const rows: string[] = [];
+function report(name: string, r: LoadResult, base: LoadResult, note = '') {
+  rows.push(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rps / base.rps).toFixed(3)} | ${note}${Object.keys(r.statuses).some((s) => !s.startsWith('2')) ? ` statuses ${JSON.stringify(r.statuses)}` : ''} |`);
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync('/tmp/casebook-scale-');
+  const db = openDatabase(dbConfig, { poolSize: 4 });
+  const counts = await db.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const queue = await db.db.selectFrom('queues').select('id').where('name', '=', 'Queue 1').executeTakeFirstOrThrow();
+  const account = await db.db.selectFrom('cases').select('account_id').where('status', '=', 'closed').limit(1).executeTakeFirstOrThrow();
+  const sample = await db.db.selectFrom('cases').select('number').orderBy('id', 'desc').offset(1000).limit(1).executeTakeFirstOrThrow();
+  // Comments go to an open case (resolved and final cases are read-only).
+  const open = await db.db.selectFrom('cases').select('number').where('status', '=', 'in_progress').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+
+  // Raw database round-trip, in this process.
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < 2000) {
+    await sql`select 1`.execute(db.db);
+    n++;
+  }
+  const rawRps = n / ((performance.now() - t0) / 1000);
+
+  const servers = [];
+  for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(4100 + i, dataDir));
+  const bases = servers.map((_, i) => `http://127.0.0.1:${4100 + i}`);
+  const hello = Fastify({ logger: false });
+  hello.get('/hello', async () => ({ hello: 'world' }));
+  await hello.listen({ port: 0, host: '127.0.0.1' });
+  const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/hello`;
+
+  const signIn = async (base: string, email: string) => {
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
+    if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  const cookies: string[] = [];
+  for (let i = 0; i < 100; i++) cookies.push(await signIn(bases[i % bases.length]!, `agent${i % 300}@bench.test`));
+  const agentsOfQueue = await db.db.selectFrom('queue_groups').innerJoin('group_members', 'group_members.group_id', 'queue_groups.group_id').innerJoin('users', 'users.id', 'group_members.user_id').select('users.email').where('queue_groups.queue_id', '=', queue.id).execute();
+
+  const helloRes = await load({ url: helloUrl, method: 'GET', cookies: [], concurrency: 20, seconds: SECONDS });
+  const spread = (p: string) => bases.map((b) => b + p);
+  const scenario = async (name: string, pathOrPaths: string, extra: Record<string, unknown> = {}, note = '') => {
+    // With several instances the clients are spread across them (one load process each).
+    const results = await Promise.all(
+      spread(pathOrPaths).map((url, i) => load({ url, method: 'GET', cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(20 / bases.length), seconds: SECONDS, ...extra })),
+    );
+    const merged = { ...results[0]!, n: results.reduce((a, r) => a + r.n, 0), rps: results.reduce((a, r) => a + r.rps, 0), p50: Math.max(...results.map((r) => r.p50)), p95: Math.max(...results.map((r) => r.p95)), p99: Math.max(...results.map((r) => r.p99)), statuses: Object.assign({}, ...results.map((r) => r.statuses)) };
+    report(name, merged, helloRes, note);
+    return merged;
+  };
+
+  report('plain Fastify hello-world route', helloRes, helloRes, 'baseline');
+  await scenario('home list (view=home)', '/api/v1/cases?view=home');
+  await scenario('queue page', `/api/v1/cases?view=queue&queueId=${queue.id}`);
+  await scenario('filtered list (status + priority + account)', `/api/v1/cases?status=closed,resolved&priority=2,3&accountId=${account.account_id}`);
+  await scenario('full-text search', '/api/v1/cases?q=printer%20gateway');
+  await scenario('open a case', `/api/v1/cases/${sample.number}`);
+  await scenario('its timeline', `/api/v1/cases/${sample.number}/timeline`);
+  await scenario('create a case', '/api/v1/cases', { method: 'POST', body: JSON.stringify({ shortDescription: 'Bench case {{n}}', priority: 3 }) });
+  await scenario('add a comment', `/api/v1/cases/${open.number}/comments`, { method: 'POST', body: JSON.stringify({ body: 'Bench note {{n}}', visibility: 'internal' }) });
+
+  // next: 50 agents of one queue, spread over the instances, until the queue is empty or time is up.
+  const nextCookies: string[] = [];
+  for (let i = 0; i < Math.min(50, agentsOfQueue.length); i++) nextCookies.push(await signIn(bases[i % bases.length]!, agentsOfQueue[i]!.email));
+  const pulls = await Promise.all(bases.map((b, i) => load({ url: `${b}/api/v1/queues/${queue.id}/next`, method: 'POST', cookies: nextCookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(nextCookies.length / bases.length), seconds: SECONDS, untilNotFound: true, collect: 'number' })));
+  const picked = pulls.flatMap((p) => p.collected as string[]);
+  const pullRes = { ...pulls[0]!, rps: pulls.reduce((a, p) => a + p.rps, 0), p50: Math.max(...pulls.map((p) => p.p50)), p95: Math.max(...pulls.map((p) => p.p95)), p99: Math.max(...pulls.map((p) => p.p99)) };
+  report(`next, ${nextCookies.length} agents at once`, pullRes, helloRes, `${picked.length} picks, ${picked.length - new Set(picked).size} duplicates`);
+
+  // The mixed workload: 100 agents, 80 % reads (lists, search, cases, timelines), 20 % writes.
+  const mixedPaths = [
+    ['GET', '/api/v1/cases?view=home'],
+    ['GET', `/api/v1/cases?view=queue&queueId=${queue.id}`],
+    ['GET', '/api/v1/cases?q=gateway'],
+    ['GET', `/api/v1/cases/${sample.number}`],
+    ['GET', `/api/v1/cases/${sample.number}/timeline`],
+  ];
+  const mixed = await Promise.all(
+    bases.flatMap((b, i) => [
+      ...mixedPaths.map(([method, p]) => load({ url: b + p, method, cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(16 / bases.length), seconds: MIXED_SECONDS })),
+      load({ url: `${b}/api/v1/cases`, method: 'POST', cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(10 / bases.length), seconds: MIXED_SECONDS, body: JSON.stringify({ shortDescription: 'Mixed {{n}}', priority: 3 }) }),
+      load({ url: `${b}/api/v1/cases/${open.number}/comments`, method: 'POST', cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(10 / bases.length), seconds: MIXED_SECONDS, body: JSON.stringify({ body: 'Mixed note {{n}}', visibility: 'internal' }) }),
+    ]),
+  );
+  const mixedRps = mixed.reduce((a, r) => a + r.rps, 0);
+  const mixedP99 = Math.max(...mixed.map((r) => r.p99));
+  const writes = mixed.filter((_, i) => i % 7 >= 5).reduce((a, r) => a + r.rps, 0);
+  rows.push(`| mixed workload, 100 agents, ${MIXED_SECONDS} s (${((writes / mixedRps) * 100).toFixed(0)} % writes) | ${mixedRps.toFixed(0)} | — | — | ${mixedP99.toFixed(1)} | ${(mixedRps / helloRes.rps).toFixed(3)} | p99 is the worst scenario's |`);
+
+  const rss = servers.map((s) => peakRssMb(s.child.pid!));
+  console.log(`\nCasebook at ${Number(counts.n).toLocaleString('en')} cases on ${dbConfig.kind}, ${INSTANCES} instance(s); raw database round-trip ${rawRps.toFixed(0)}/s in-process\n`);
+  console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | × hello-world | notes |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) console.log(r);
+  console.log(`\nstart-up to ready: ${servers.map((s) => `${(s.startupMs / 1000).toFixed(2)} s`).join(', ')} (incl. tsx); peak RSS: ${rss.map((r) => `${r.toFixed(0)} MB`).join(', ')}`);
+  for (const s of servers) process.kill(-s.child.pid!, 'SIGTERM');
+  await hello.close();
+  await db.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
