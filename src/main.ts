@@ -6,6 +6,7 @@ import { bootstrapAdmin } from './modules/identity/bootstrap.js';
 import { pruneSessions } from './modules/identity/auth.service.js';
 import { pruneIdempotencyKeys } from './platform/idempotency.js';
 import { loadDemoData } from './demo.js';
+import { runtime } from './platform/runtime.js';
 import { MailWorker } from './modules/mail/mail-worker.js';
 import { createInboundSmtp } from './modules/mail/smtp-listener.js';
 import { autoCloseResolved } from './modules/cases/auto-close.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const where = config.database.kind === 'sqlite' ? `SQLite at ${config.database.file}` : 'PostgreSQL';
   console.log(`Casebook: database ${where}${applied.length ? `; applied migrations ${applied.join(', ')}` : ''}`);
   await bootstrapAdmin(database.db, { email: config.adminEmail, password: config.adminPassword }, (l) => console.log(l));
+  runtime.publicUrl = config.publicUrl; // links in demo mails and comments
   if (process.argv.includes('--demo')) await loadDemoData(database.db, (l) => console.log(l), config.dataDir);
 
   const app = await buildApp(config, database.db);

@@ -46,7 +46,7 @@ describe('inbound mail', () => {
     expect(res.json()).toMatchObject({ outcome: 'added', caseNumber: c.number });
     const [latest] = await comments(c.number);
     expect(latest).toMatchObject({ visibility: 'customer', authorType: 'contact', authorName: 'Nancy Davolio', body: 'It is still burning, please help.' });
-    expect(latest.email).toEqual({ direction: 'in', address: 'nancy@customer.test', state: null });
+    expect(latest.email).toEqual({ direction: 'in', address: 'nancy@customer.test', state: null, lastError: null });
     expect((await getCase(c.number)).status).toBe('in_progress'); // in progress: nothing to reopen
     const notes = (await t.call('GET', '/api/v1/me/notifications', { as: agentCookie })).json().items;
     expect(notes[0]).toMatchObject({ kind: 'customer_reply', caseNumber: c.number });

@@ -48,7 +48,7 @@ describe('outbound mail through a real SMTP server', () => {
     expect(second.references).toEqual(mail.messageId);
 
     const tl = (await t.call('GET', `/api/v1/cases/${c.number}/timeline?filter=comments`, { as: agent })).json().items;
-    expect(tl[0].comment.email).toEqual({ direction: 'out', address: 'nancy@customer.test', state: 'sent' });
+    expect(tl[0].comment.email).toEqual({ direction: 'out', address: 'nancy@customer.test', state: 'sent', lastError: null });
   });
 
   it('status mails: opened on start, waiting, resolved with a survey link, canceled — marked auto-generated', async () => {
@@ -123,6 +123,9 @@ describe('outbound mail through a real SMTP server', () => {
     const saved = await t.call('PATCH', '/api/v1/email-templates/new_reply', { as: t.adminCookie, headers: { 'if-match': `"${tpl.version}"` }, body: { subject: 'Reply on {{ case.number }}', body: tpl.body } });
     expect(saved.json().version).toBe(tpl.version + 1);
     expect((await t.call('GET', '/api/v1/email-templates', { as: agent })).statusCode).toBe(403);
+    // Staff review mails preview with review, recipient and actor data too.
+    const staff = await t.call('POST', '/api/v1/email-templates/preview', { as: t.adminCookie, body: { subject: 'x', body: '{{ recipient.name }}: {{ actor.name }} on {{ review.number }}' } });
+    expect(staff.json().text).toBe('Grace Kim: Maya Patel on PCR0001234');
     await t.call('PATCH', '/api/v1/email-templates/new_reply', { as: t.adminCookie, body: { subject: tpl.subject, body: tpl.body } });
   });
 });

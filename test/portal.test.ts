@@ -157,8 +157,9 @@ describe('satisfaction survey', () => {
     const res = await t.call('POST', `/api/v1/surveys/${token}`, { body: { score: 5 } });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toMatch(/expired/);
-    const lvl = await t.call('PATCH', '/api/v1/satisfaction-levels/3', { as: t.adminCookie, body: { outcome: 'reopen' } });
-    expect(lvl.json()).toMatchObject({ score: 3, outcome: 'reopen' });
+    const lvl = await t.call('PATCH', '/api/v1/satisfaction-levels/3', { as: t.adminCookie, headers: { 'if-match': '"1"' }, body: { outcome: 'reopen' } });
+    expect(lvl.json()).toMatchObject({ score: 3, outcome: 'reopen', version: 2 });
+    expect((await t.call('PATCH', '/api/v1/satisfaction-levels/3', { as: t.adminCookie, headers: { 'if-match': '"1"' }, body: { outcome: 'close' } })).statusCode).toBe(412);
     expect((await t.call('PATCH', '/api/v1/satisfaction-levels/3', { as: agent, body: { outcome: 'close' } })).statusCode).toBe(403);
     await t.call('PATCH', '/api/v1/satisfaction-levels/3', { as: t.adminCookie, body: { outcome: 'close' } });
   });

@@ -39,7 +39,7 @@ export const commentSchema = z.object({
   attachments: z.array(attachmentSchema),
   /** How the comment travelled by mail: a customer's emailed reply, or our mail to the contact with its delivery state. */
   email: z
-    .object({ direction: z.enum(['in', 'out']), address: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']).nullable() })
+    .object({ direction: z.enum(['in', 'out']), address: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']).nullable(), lastError: z.string().nullable() })
     .nullable(),
 });
 export type CommentDto = z.infer<typeof commentSchema>;
@@ -124,7 +124,7 @@ async function commentsOf(db: Kysely<DB>, number: string, ids: number[]): Promis
   const mails = await db
     .selectFrom('messages')
     .leftJoin('outbox', 'outbox.id', 'messages.outbox_id')
-    .select(['messages.comment_id', 'messages.direction', 'messages.from_address', 'messages.to_addresses', 'outbox.state'])
+    .select(['messages.comment_id', 'messages.direction', 'messages.from_address', 'messages.to_addresses', 'outbox.state', 'outbox.last_error'])
     .where('messages.comment_id', 'in', ids)
     .execute();
   return rows.map((r) => ({
@@ -137,7 +137,7 @@ async function commentsOf(db: Kysely<DB>, number: string, ids: number[]): Promis
     authorName: r.user_name ?? r.contact_name ?? (r.author_type === 'system' ? 'Casebook' : null),
     createdAt: r.created_at,
     attachments: atts.filter((a) => a.comment_id === r.id).map((a) => attachmentDto(number, a)),
-    email: ((m) => (m ? { direction: m.direction, address: m.direction === 'in' ? m.from_address : m.to_addresses, state: m.state ?? null } : null))(
+    email: ((m) => (m ? { direction: m.direction, address: m.direction === 'in' ? m.from_address : m.to_addresses, state: m.state ?? null, lastError: m.last_error ?? null } : null))(
       mails.find((m) => m.comment_id === r.id),
     ),
   }));

@@ -24,6 +24,11 @@ export const SAMPLE_DATA = {
   author: { name: 'Maya Patel' },
   survey: { url: 'https://support.example.com/survey/example-token' },
   reason: 'Opened twice by mistake',
+  // Review mails (to staff) see these as well.
+  review: { number: 'PCR0001234', shortDescription: 'Order gateway rejected all connections', url: 'https://support.example.com/reviews/PCR0001234' },
+  recipient: { name: 'Grace Kim' },
+  actor: { name: 'Maya Patel' },
+  note: 'Please add the number of affected orders.',
 };
 
 const toDto = (r: { key: string; name: string; subject: string; body: string; updated_at: string; version: number }) => ({

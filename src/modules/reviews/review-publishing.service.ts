@@ -111,7 +111,9 @@ export async function previewReview(db: Kysely<DB>, renderer: DocumentRenderer, 
   return render(renderer, template.source, await documentData(db, r.id, { version: Number(last?.v ?? 0) + 1, publishedAt: null }));
 }
 
-const documentUrl = (id: number) => `${runtime.publicUrl}/api/v1/documents/${id}`;
+// Links in comments and mails are absolute; in API answers they are paths on this server.
+const documentUrl = (id: number) => `${runtime.publicUrl}${documentPath(id)}`;
+const documentPath = (id: number) => `/api/v1/documents/${id}`;
 
 /**
  * Publish to case: renders the next version, stores it (content-addressed, immutable), adds the
@@ -206,7 +208,7 @@ export async function listDocuments(db: Kysely<DB>, number: string) {
     publishedById: d.published_by,
     publishedByName: d.publisher,
     publishedAt: d.published_at,
-    url: documentUrl(d.id),
+    url: documentPath(d.id),
   }));
 }
 
@@ -243,5 +245,5 @@ export async function portalDocuments(db: Kysely<DB>, caseId: number) {
     .orderBy('review_documents.doc_version', 'desc')
     .limit(1)
     .execute();
-  return rows.map((d) => ({ id: d.id, reviewNumber: d.number, title: d.short_description, version: d.doc_version, publishedAt: d.published_at, size: d.size, url: documentUrl(d.id) }));
+  return rows.map((d) => ({ id: d.id, reviewNumber: d.number, title: d.short_description, version: d.doc_version, publishedAt: d.published_at, size: d.size, url: documentPath(d.id) }));
 }

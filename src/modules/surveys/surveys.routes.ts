@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/app-types.js';
 import { errors } from '../../platform/http.js';
+import { expectedVersion } from '../../platform/concurrency.js';
 import { closeBySystem, reopenByCustomer } from '../cases/case-actions.service.js';
 import * as surveys from './surveys.service.js';
 
@@ -37,9 +38,10 @@ export async function surveysRoutes(app: App): Promise<void> {
       tags: ['surveys'],
       summary: "Change a score's label or outcome (reopen or close)",
       params: z.strictObject({ score: z.coerce.number().int().min(1).max(5) }),
+      headers: z.object({ 'if-match': z.string().optional() }),
       body: z.strictObject({ label: z.string().trim().min(1).max(100).optional(), outcome: z.enum(['reopen', 'close']).optional() }),
       response: { 200: surveys.levelSchema, ...errors },
     },
-    handler: (req) => surveys.updateLevel(db, req.params.score, req.body),
+    handler: (req) => surveys.updateLevel(db, req.params.score, req.body, expectedVersion(req)),
   });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import { clock } from '../../platform/clock.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { assertVersion, staleVersion } from '../../platform/concurrency.js';
 import { runtime } from '../../platform/runtime.js';
 import { getProperty } from '../settings/settings.service.js';
 
@@ -39,14 +40,17 @@ export async function listLevels(db: Kysely<DB>) {
   return rows.map((r) => ({ score: r.score, label: r.label, outcome: r.outcome, version: r.version }));
 }
 
-export async function updateLevel(db: Kysely<DB>, score: number, input: { label?: string; outcome?: 'reopen' | 'close' }) {
+export async function updateLevel(db: Kysely<DB>, score: number, input: { label?: string; outcome?: 'reopen' | 'close' }, expected?: number) {
   const row = await db.selectFrom('satisfaction_levels').selectAll().where('score', '=', score).executeTakeFirst();
   if (!row) throw notFound(`Satisfaction level ${score}`);
-  await db
+  assertVersion(expected, row.version);
+  const r = await db
     .updateTable('satisfaction_levels')
     .set({ label: input.label ?? row.label, outcome: input.outcome ?? row.outcome, updated_at: clock.nowIso(), version: row.version + 1 })
     .where('score', '=', score)
-    .execute();
+    .where('version', '=', row.version)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw staleVersion(row.version + 1);
   return (await listLevels(db)).find((l) => l.score === score)!;
 }
 

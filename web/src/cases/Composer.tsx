@@ -12,6 +12,49 @@ const TABS: { value: Visibility; label: string; send: string; hint: string }[] =
   { value: 'internal', label: 'Work note', send: 'Add work note', hint: 'Internal: only staff see work notes.' },
 ];
 
+/** The files chosen to send, each with a Remove button; and why they were refused, if they were. */
+export function FilePills({ files, onChange, error }: { files: File[]; onChange: (files: File[]) => void; error?: string }) {
+  return (
+    <>
+      {files.length > 0 && (
+        <Group gap={6} mt="xs" aria-label="Files to attach" role="list">
+          {files.map((f, i) => (
+            <Pill key={`${f.name}-${i}`} role="listitem" pr={4} maw="100%">
+              <Group gap={4} wrap="nowrap" component="span" style={{ minWidth: 0 }}>
+                <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                  {f.name} ({fileSize(f.size)})
+                </span>
+                <CloseButton size="xs" onClick={() => onChange(files.filter((_, j) => j !== i))} aria-label={`Remove ${f.name}`} />
+              </Group>
+            </Pill>
+          ))}
+        </Group>
+      )}
+      {error && (
+        <Text size="xs" c="red" mt={4} role="alert">
+          {error}
+        </Text>
+      )}
+    </>
+  );
+}
+
+/** Where a refused message went wrong: its text (body) or its files (unknown ids, too large). */
+export function messageErrors(e: unknown): { body?: string; files?: string } {
+  const out: { body?: string; files?: string } = {};
+  if (e instanceof ApiError) {
+    for (const f of e.fields) {
+      if (f.field === 'body') out.body = f.message;
+      else if (f.field.startsWith('attachmentIds') || f.field === 'file') out.files = f.message;
+    }
+    if (e.status === 413) out.files = e.message;
+  }
+  return out;
+}
+
+/** Adds picked files to the chosen ones, at most ten (the server's limit per upload). */
+export const addFiles = (current: File[], picked: File[]) => [...current, ...picked].slice(0, 10);
+
 /**
  * The composer above the timeline: a customer reply or an internal work note, with files.
  * Files are uploaded when sending, then linked to the comment by their ids.
@@ -36,15 +79,7 @@ export function Composer({ number, onSent }: { number: string; onSent: () => voi
       onSent();
     },
     onError: (e) => {
-      const next: typeof errors = {};
-      if (e instanceof ApiError) {
-        for (const f of e.fields) {
-          if (f.field === 'body') next.body = f.message;
-          else if (f.field.startsWith('attachmentIds') || f.field === 'file') next.files = f.message;
-        }
-        if (e.status === 413) next.files = e.message;
-      }
-      setErrors(next);
+      setErrors(messageErrors(e));
       notifications.show({ color: 'red', title: tab === 'customer' ? 'Reply not sent' : 'Work note not added', message: errorMessage(e) });
     },
   });
@@ -74,26 +109,10 @@ export function Composer({ number, onSent }: { number: string; onSent: () => voi
         error={errors.body}
         className={tab === 'internal' ? 'cb-composer-note' : undefined}
       />
-      {files.length > 0 && (
-        <Group gap={6} mt="xs" aria-label="Files to attach" role="list">
-          {files.map((f, i) => (
-            <Pill key={`${f.name}-${i}`} role="listitem" pr={4}>
-              <Group gap={4} wrap="nowrap" component="span">
-                {f.name} ({fileSize(f.size)})
-                <CloseButton size="xs" onClick={() => setFiles((p) => p.filter((_, j) => j !== i))} aria-label={`Remove ${f.name}`} />
-              </Group>
-            </Pill>
-          ))}
-        </Group>
-      )}
-      {errors.files && (
-        <Text size="xs" c="red" mt={4}>
-          {errors.files}
-        </Text>
-      )}
+      <FilePills files={files} onChange={setFiles} error={errors.files} />
       <Group justify="space-between" mt="xs" wrap="nowrap">
         <Group gap={6} wrap="nowrap">
-          <FileButton multiple onChange={(picked) => picked.length && setFiles((p) => [...p, ...picked].slice(0, 10))}>
+          <FileButton multiple onChange={(picked) => picked.length && setFiles((p) => addFiles(p, picked))}>
             {(props) => (
               <ActionIcon {...props} variant="subtle" color="gray" size="lg" aria-label="Attach files">
                 <IconPaperclip size={18} />

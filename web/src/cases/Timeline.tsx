@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import { Alert, Anchor, Avatar, Badge, Box, Button, Center, Chip, Group, Loader, Spoiler, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconHistory, IconLock, IconMail, IconPaperclip } from '@tabler/icons-react';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { errorMessage } from '../api';
+import { notifications } from '@mantine/notifications';
+import { IconArrowBarToDown, IconHistory, IconLock, IconMail, IconPaperclip } from '@tabler/icons-react';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { errorMessage, request } from '../api';
+import { isAdmin, useMe } from '../auth';
 import { casesApi, TIMELINE_FILTERS, type Activity, type Case, type CaseMessage, type TimelineEntry, type TimelineFilter } from '../casesApi';
 import { initials } from '../components/ListPage';
 import { changeSentences } from './changeText';
@@ -30,6 +33,39 @@ function actor(e: TimelineEntry) {
   return e.actorName ?? (e.actorType === 'system' ? 'Casebook' : 'Someone');
 }
 
+/** How a comment travelled by mail: who emailed it in, or our mail to the customer with its delivery state. */
+function CommentMail({ email }: { email: NonNullable<TimelineEntry['comment']>['email'] & object }) {
+  const { data: me } = useMe();
+  if (email.direction === 'in') {
+    return (
+      <Text size="xs" c="dimmed" mt={4} style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
+        <IconMail size={12} aria-hidden /> Emailed by {email.address}
+      </Text>
+    );
+  }
+  const [label, color] = email.state ? DELIVERY[email.state] : ['Not emailed yet', 'gray'];
+  return (
+    <Group gap={6} mt={4} wrap="wrap">
+      <Text size="xs" c="dimmed" style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
+        <IconMail size={12} aria-hidden /> Emailed to {email.address}
+      </Text>
+      <Badge size="xs" radius="sm" variant={email.state === 'failed' ? 'filled' : 'light'} color={color} aria-label={`Email ${label.toLowerCase()}`}>
+        {label}
+      </Badge>
+      {email.state === 'failed' && (
+        <Text size="xs" c="red.7">
+          The customer did not get this by email; they still see it on the portal.{' '}
+          {isAdmin(me) && (
+            <Anchor component={Link} to="/admin/outbox?state=failed" size="xs">
+              Why? See the outbox
+            </Anchor>
+          )}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
 function CommentEntry({ e }: { e: TimelineEntry }) {
   const c = e.comment!;
   const note = c.visibility === 'internal';
@@ -51,13 +87,7 @@ function CommentEntry({ e }: { e: TimelineEntry }) {
         </Text>
       </Group>
       <div className="cb-entry-body">{c.body}</div>
-      {c.email && (
-        <Text size="xs" c={c.email.state === 'failed' ? 'red.7' : 'dimmed'} mt={4} style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
-          <IconMail size={12} aria-hidden />
-          {c.email.direction === 'in' ? `Emailed by ${c.email.address}` : `Emailed to ${c.email.address}`}
-          {c.email.state && c.email.direction === 'out' && ` · ${DELIVERY[c.email.state][0]}`}
-        </Text>
-      )}
+      {c.email && <CommentMail email={c.email} />}
       {c.attachments.length > 0 && (
         <Group gap="xs" mt={6}>
           {c.attachments.map((a) => (
@@ -108,8 +138,33 @@ function ActivityEntry({ e }: { e: TimelineEntry }) {
   );
 }
 
+/** Adds a held email (its sender is not a participant) to the conversation as a work note. */
+function ReleaseButton({ message, onReleased }: { message: CaseMessage; onReleased: () => void }) {
+  const release = useMutation({
+    mutationFn: () => request<void>('POST', `/messages/${message.id}/release`),
+    onSuccess: () => {
+      notifications.show({ color: 'green', title: 'Released to the conversation', message: `The email from ${message.from} is now a work note.` });
+      onReleased();
+    },
+    onError: (err) => {
+      notifications.show({ color: 'red', title: 'Not released', message: errorMessage(err) });
+      onReleased();
+    },
+  });
+  return (
+    <Group gap="xs" mt={4} wrap="wrap">
+      <Button size="compact-xs" variant="light" color="orange" leftSection={<IconArrowBarToDown size={13} />} loading={release.isPending} onClick={() => release.mutate()}>
+        Release to conversation
+      </Button>
+      <Text size="xs" c="dimmed">
+        The sender is not a participant of this case; releasing adds the email as a work note.
+      </Text>
+    </Group>
+  );
+}
+
 /** An email that is not a comment: a notification we sent, or inbound mail held or set aside. */
-function MessageEntry({ e }: { e: TimelineEntry }) {
+function MessageEntry({ e, onChanged }: { e: TimelineEntry; onChanged: () => void }) {
   const m = e.message!;
   const inbound = m.direction === 'in';
   const [label, color] = (inbound ? INBOUND_STATUS[m.status] : m.deliveryState ? DELIVERY[m.deliveryState] : undefined) ?? [null, 'gray'];
@@ -143,6 +198,7 @@ function MessageEntry({ e }: { e: TimelineEntry }) {
           </div>
         </Spoiler>
       )}
+      {inbound && m.status === 'held' && <ReleaseButton message={m} onReleased={onChanged} />}
     </EntryRow>
   );
 }
@@ -221,7 +277,7 @@ export function Timeline({ kase, activities }: { kase: Case; activities: Activit
               ) : e.kind === 'activity' ? (
                 <ActivityEntry e={e} />
               ) : e.kind === 'message' ? (
-                <MessageEntry e={e} />
+                <MessageEntry e={e} onChanged={refresh} />
               ) : (
                 <ChangeEntry e={e} kase={kase} names={names} activities={activities} />
               )}

@@ -1,194 +1,136 @@
-import { Alert, Box, Button, Card, Center, Container, Group, Loader, SimpleGrid, Skeleton, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconBriefcase, IconBuilding, IconLogout, IconPackage, IconUser } from '@tabler/icons-react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, errorMessage, type Account, type Asset, type Contact } from '../api';
-import { useMe, useSignOut } from '../auth';
+import { Alert, Box, Button, Center, Grid, Group, Loader, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { IconChevronRight, IconMessageCircle, IconPlus } from '@tabler/icons-react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { errorMessage } from '../api';
+import { useMe } from '../auth';
+import { relativeTime } from '../cases/format';
+import { portalApi, portalKeys, type PortalCase } from './portalApi';
+import { PortalProfile, Section, usePortalAccount } from './PortalProfile';
+import { formatDay, PhaseBadge, PortalShell } from './PortalShell';
 
-function Section({ title, icon, children }: { title: string; icon: React.ReactNode; children: React.ReactNode }) {
-  const id = `portal-${title.toLowerCase().replace(/\W+/g, '-')}`;
+function NewCaseButton({ size = 'sm' }: { size?: 'sm' | 'md' }) {
   return (
-    <Card component="section" aria-labelledby={id} withBorder radius="md" padding="lg" shadow="xs">
-      <Group gap="sm" mb="sm" wrap="nowrap">
-        <ThemeIcon variant="light" color="indigo" radius="md" size="lg" aria-hidden>
-          {icon}
-        </ThemeIcon>
-        <Title order={2} id={id} fz={17}>
-          {title}
-        </Title>
+    <Button component={Link} to="/portal/cases/new" leftSection={<IconPlus size={16} />} size={size}>
+      New case
+    </Button>
+  );
+}
+
+/** One case as a tappable row: what it is about, its status in words, when it last changed. */
+function CaseRow({ c }: { c: PortalCase }) {
+  return (
+    <UnstyledButton
+      component={Link}
+      to={`/portal/cases/${c.number}`}
+      className="cb-portal-case"
+      aria-label={`${c.shortDescription}, ${c.number}`}
+      px="sm"
+      py="sm"
+      style={{ display: 'block', borderRadius: 'var(--mantine-radius-md)' }}
+    >
+      <Group justify="space-between" wrap="nowrap" gap="sm" align="center">
+        <Box style={{ minWidth: 0, flex: 1 }}>
+          <Group gap={8} justify="space-between" wrap="wrap" align="flex-start">
+            <Text fw={600} size="md" style={{ overflowWrap: 'anywhere', minWidth: 0, flex: '1 1 220px' }}>
+              {c.shortDescription}
+            </Text>
+            <PhaseBadge phase={c.phase} />
+          </Group>
+          <Text size="sm" c="dimmed" mt={2}>
+            {c.number} · opened {formatDay(c.openedAt)} · updated {relativeTime(c.updatedAt)}
+          </Text>
+        </Box>
+        <IconChevronRight size={18} color="var(--mantine-color-gray-5)" aria-hidden style={{ flexShrink: 0 }} />
       </Group>
-      {children}
-    </Card>
+    </UnstyledButton>
   );
 }
 
-function Field({ label, value }: { label: string; value: React.ReactNode }) {
-  return (
-    <Box>
-      <Text size="xs" c="dimmed" fw={500}>
-        {label}
-      </Text>
-      <Text size="md" style={{ overflowWrap: 'anywhere' }}>
-        {value || <span className="cb-muted">Not given</span>}
-      </Text>
-    </Box>
-  );
-}
-
-export function PortalHome() {
-  const { data: me } = useMe();
-  const signOut = useSignOut();
-  const accountId = me?.accountId ?? null;
-
-  const account = useQuery({
-    queryKey: ['portal', 'account', accountId],
-    queryFn: () => api.get<Account>('accounts', accountId!),
-    enabled: accountId !== null,
-  });
-  const contact = useQuery({
-    queryKey: ['portal', 'contact', me?.id],
-    queryFn: () => api.get<Contact>('contacts', me!.id),
-    enabled: !!me,
-  });
-  const assets = useInfiniteQuery({
-    queryKey: ['portal', 'assets', accountId],
-    queryFn: ({ pageParam }) => api.list<Asset>('assets', { accountId: accountId!, active: 'true', limit: 50, cursor: pageParam ?? undefined }),
+function MyCases() {
+  const query = useInfiniteQuery({
+    queryKey: portalKeys.list,
+    queryFn: ({ pageParam }) => portalApi.cases(pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    enabled: accountId !== null,
   });
+  const cases = query.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Section title="My cases" icon={<IconMessageCircle size={20} />} action={cases.length > 0 ? <NewCaseButton /> : undefined}>
+      {query.isPending ? (
+        <Center py="lg" role="status" aria-label="Loading your cases">
+          <Loader size="sm" />
+        </Center>
+      ) : query.isError ? (
+        <Alert color="red" title="Could not load your cases">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{errorMessage(query.error)}</Text>
+            <Button size="xs" variant="light" onClick={() => void query.refetch()}>
+              Try again
+            </Button>
+          </Stack>
+        </Alert>
+      ) : cases.length === 0 ? (
+        <Stack align="center" gap="sm" py="lg" ta="center">
+          <Text fw={600} size="lg">
+            You have no cases yet — tell us what’s wrong
+          </Text>
+          <Text size="md" c="dimmed" maw={420}>
+            Describe the problem in a few words and attach a screenshot if you have one. Our support team answers here and by email.
+          </Text>
+          <NewCaseButton size="md" />
+        </Stack>
+      ) : (
+        <Stack gap={4} component="ul" aria-label="My cases" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+          {cases.map((c) => (
+            <li key={c.number}>
+              <CaseRow c={c} />
+            </li>
+          ))}
+        </Stack>
+      )}
+      {query.hasNextPage && (
+        <Button variant="default" mt="sm" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+          Load more
+        </Button>
+      )}
+    </Section>
+  );
+}
 
+/** The portal's home: the customer's cases, with their profile beside (below, on a phone). */
+export function PortalHome() {
+  const { data: me } = useMe();
+  const account = usePortalAccount(me);
   if (!me) return null;
-  const products = assets.data?.pages.flatMap((p) => p.items) ?? [];
   const firstName = me.name.split(/\s+/)[0] || me.name;
 
-  const onSignOut = () => {
-    signOut('/portal/login').catch((e) => notifications.show({ color: 'red', title: 'Sign out failed', message: errorMessage(e) }));
-  };
-
   return (
-    <Box className="cb-portal-bg">
-      <Box component="header" bg="white" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
-        <Container size="md" py="sm">
-          <Group justify="space-between" wrap="nowrap">
-            <Group gap={8} wrap="nowrap">
-              <IconBriefcase size={24} stroke={1.8} color="var(--mantine-color-indigo-7)" aria-hidden />
-              <Text fw={700} size="lg" c="indigo.9">
-                Casebook
-              </Text>
-              <Text size="sm" c="dimmed" visibleFrom="xs">
-                Customer support
-              </Text>
-            </Group>
-            <Button variant="default" leftSection={<IconLogout size={16} />} onClick={onSignOut}>
-              Sign out
-            </Button>
-          </Group>
-        </Container>
-      </Box>
-
-      <Container size="md" py="xl" component="main">
-        <Stack gap="lg">
-          <Box>
-            <Title order={1} fz={26}>
-              Hello, {me.name}
-            </Title>
-            <Text c="dimmed" mt={4} size="md">
-              {account.data ? (
-                <>
-                  You are signed in for <b>{account.data.name}</b>.
-                </>
-              ) : (
-                `Welcome back, ${firstName}.`
-              )}
-            </Text>
-          </Box>
-
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
-            <Section title="Your account" icon={<IconBuilding size={20} />}>
-              {account.isPending ? (
-                <Skeleton h={44} />
-              ) : account.isError ? (
-                <Alert color="red" p="xs">
-                  {errorMessage(account.error)}
-                </Alert>
-              ) : (
-                <Stack gap="sm">
-                  <Field label="Company" value={account.data.name} />
-                  {account.data.domain && <Field label="Domain" value={account.data.domain} />}
-                </Stack>
-              )}
-            </Section>
-
-            <Section title="Your contact details" icon={<IconUser size={20} />}>
-              {contact.isPending ? (
-                <Skeleton h={88} />
-              ) : contact.isError ? (
-                <Alert color="red" p="xs">
-                  {errorMessage(contact.error)}
-                </Alert>
-              ) : (
-                <Stack gap="sm">
-                  <Field label="Name" value={contact.data.name} />
-                  <Field label="Email" value={contact.data.email} />
-                  <Field label="Phone" value={contact.data.phone} />
-                  <Text size="xs" c="dimmed">
-                    Something wrong here? Tell your support team and they will correct it.
-                  </Text>
-                </Stack>
-              )}
-            </Section>
-          </SimpleGrid>
-
-          <Section title="Your products" icon={<IconPackage size={20} />}>
-            {assets.isPending ? (
-              <Center py="md" role="status" aria-label="Loading">
-                <Loader size="sm" />
-              </Center>
-            ) : assets.isError ? (
-              <Alert color="red" p="xs">
-                {errorMessage(assets.error)}
-              </Alert>
-            ) : products.length === 0 ? (
-              <Text size="md" c="dimmed">
-                No products are registered for your account yet. When your support team records what you own, it shows here.
-              </Text>
+    <PortalShell>
+      <Stack gap="lg">
+        <Box>
+          <Title order={1} fz={26}>
+            Hello, {me.name}
+          </Title>
+          <Text c="dimmed" mt={4} size="md">
+            {account.data ? (
+              <>
+                You are signed in for <b>{account.data.name}</b>.
+              </>
             ) : (
-              <Stack gap={0} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Your products">
-                {products.map((a, i) => (
-                  <Box
-                    component="li"
-                    key={a.id}
-                    py="sm"
-                    style={{ borderTop: i === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
-                  >
-                    <Text fw={600} size="md">
-                      {a.name}
-                    </Text>
-                    <Group gap="lg" mt={2}>
-                      {a.product && (
-                        <Text size="sm" c="dimmed">
-                          Product: {a.product}
-                        </Text>
-                      )}
-                      {a.serialNumber && (
-                        <Text size="sm" c="dimmed">
-                          Serial number: {a.serialNumber}
-                        </Text>
-                      )}
-                    </Group>
-                  </Box>
-                ))}
-              </Stack>
+              `Welcome back, ${firstName}.`
             )}
-            {assets.hasNextPage && (
-              <Button variant="default" mt="sm" loading={assets.isFetchingNextPage} onClick={() => void assets.fetchNextPage()}>
-                Load more
-              </Button>
-            )}
-          </Section>
-        </Stack>
-      </Container>
-    </Box>
+          </Text>
+        </Box>
+        <Grid gap="lg" align="flex-start">
+          <Grid.Col span={{ base: 12, md: 8 }}>
+            <MyCases />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <PortalProfile me={me} />
+          </Grid.Col>
+        </Grid>
+      </Stack>
+    </PortalShell>
   );
 }
