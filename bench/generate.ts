@@ -52,6 +52,10 @@ function rng(seed: number) {
 }
 
 const WORDS = 'printer gateway login export invoice scanner battery tracker certificate timeout portal report tenant sync network database upload email password dashboard payment order warehouse label firmware update slow error crash missing access'.split(' ');
+// Real case text is varied: besides the common words, a vocabulary of 5,000 made-up product and
+// error words (so a search term matches a realistic share of cases, not every tenth one).
+const SYLLABLES = 'ka lo mi ne su ta ri vo pe zu ba ci do fe gu'.split(' ');
+const VOCABULARY = Array.from({ length: 5000 }, (_, i) => SYLLABLES[i % 15]! + SYLLABLES[Math.floor(i / 15) % 15]! + SYLLABLES[Math.floor(i / 225) % 15]! + (i >= 3375 ? 'x' : ''));
 const STATUSES: [string, number][] = [
   ['new', 0.06],
   ['in_progress', 0.08],
@@ -135,8 +139,8 @@ export async function generate(db: Kysely<DB>, dataDir: string, sizes: Sizes, pr
       const open = !['resolved', 'closed', 'canceled'].includes(status);
       return {
         number: formatNumber('CS', firstNumber + i),
-        short_description: `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} problem ${i}`,
-        description: `Customer reports that the ${pick(WORDS)} ${pick(WORDS)} fails after the ${pick(WORDS)}.`,
+        short_description: `${pick(WORDS)} ${pick(VOCABULARY)} ${pick(VOCABULARY)} fails (${i})`,
+        description: `Customer reports that the ${pick(VOCABULARY)} ${pick(WORDS)} stops after the ${pick(VOCABULARY)} update.`,
         account_id: accountIds[contactOffset % accountIds.length]!,
         contact_id: firstContact + contactOffset,
         product: pick(['Connect', 'ScanPro', 'RouteWise', 'DataVault']),
@@ -183,7 +187,7 @@ export async function generate(db: Kysely<DB>, dataDir: string, sizes: Sizes, pr
     (i) => ({
       case_id: firstCase + Math.floor(i / 2),
       visibility: i % 2 === 0 ? ('customer' as const) : ('internal' as const),
-      body: i % 2 === 0 ? `We are looking into the ${pick(WORDS)} issue.` : `Checked the ${pick(WORDS)} logs; nothing unusual.`,
+      body: i % 2 === 0 ? `We are looking into the ${pick(VOCABULARY)} ${pick(WORDS)} issue.` : `Checked the ${pick(VOCABULARY)} logs; nothing unusual.`,
       author_type: 'user' as const,
       author_id: pick(agentIds),
       created_at: iso(now - TWO_YEARS + Math.floor((Math.floor(i / 2) / sizes.cases) * TWO_YEARS) + 3_600_000 + (i % 2) * 60_000),

@@ -126,7 +126,7 @@ async function main() {
   await scenario('home list (view=home)', '/api/v1/cases?view=home');
   await scenario('queue page', `/api/v1/cases?view=queue&queueId=${queue.id}`);
   await scenario('filtered list (status + priority + account)', `/api/v1/cases?status=closed,resolved&priority=2,3&accountId=${account.account_id}`);
-  await scenario('full-text search', '/api/v1/cases?q=printer%20gateway');
+  await scenario('full-text search (two words)', '/api/v1/cases?q=gateway%20kalo');
   await scenario('open a case', `/api/v1/cases/${sample.number}`);
   await scenario('its timeline', `/api/v1/cases/${sample.number}/timeline`);
   await scenario('create a case', '/api/v1/cases', { method: 'POST', body: JSON.stringify({ shortDescription: 'Bench case {{n}}', priority: 3 }) });
@@ -144,7 +144,7 @@ async function main() {
   const mixedPaths = [
     ['GET', '/api/v1/cases?view=home'],
     ['GET', `/api/v1/cases?view=queue&queueId=${queue.id}`],
-    ['GET', '/api/v1/cases?q=gateway'],
+    ['GET', '/api/v1/cases?q=printer%20mine'],
     ['GET', `/api/v1/cases/${sample.number}`],
     ['GET', `/api/v1/cases/${sample.number}/timeline`],
   ];

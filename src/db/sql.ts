@@ -39,15 +39,21 @@ export function searchTerms(text: string): string[] {
 export function caseSearchIds(db: Kysely<any>, text: string) {
   const terms = searchTerms(text);
   if (terms.length === 0) return null;
+  // Each source contributes at most its SEARCH_CAP newest matches: a word that is in every
+  // tenth case must not make one search sort a hundred thousand rows (and on SQLite hold up
+  // everyone else meanwhile). Newer cases and comments have higher ids.
   if (isPostgres(db)) {
     const query = terms.map((t) => `${t}:*`).join(' & ');
-    return sql<{ id: number }>`(select id from cases where search @@ to_tsquery('simple', casebook_fold(${query}))
-      union select case_id from comments where search @@ to_tsquery('simple', casebook_fold(${query})))`;
+    return sql<{ id: number }>`(select id from (select id from cases where search @@ to_tsquery('simple', casebook_fold(${query})) order by id desc limit ${SEARCH_CAP}) a
+      union select case_id from (select case_id from comments where search @@ to_tsquery('simple', casebook_fold(${query})) order by id desc limit ${SEARCH_CAP}) b)`;
   }
   const match = terms.map((t) => `"${t}"*`).join(' ');
-  return sql<{ id: number }>`(select rowid as id from cases_fts where cases_fts match ${match}
-    union select c.case_id from comments_fts f join comments c on c.id = f.rowid where comments_fts match ${match})`;
+  return sql<{ id: number }>`(select id from (select rowid as id from cases_fts where cases_fts match ${match} order by rowid desc limit ${SEARCH_CAP})
+    union select c.case_id from (select rowid as id from comments_fts where comments_fts match ${match} order by rowid desc limit ${SEARCH_CAP}) f join comments c on c.id = f.id)`;
 }
+
+/** How many of the newest matches per source a case search considers. */
+export const SEARCH_CAP = 5000;
 
 /**
  * Keyset pagination: keeps the rows after the cursor's (sort value, id) pair in the list's order
