@@ -70,7 +70,9 @@ const peakRssMb = (pid: number) => {
 };
 
 const rows: string[] = [];
+const results: Record<string, { rps: number; p50: number; p95: number; p99: number }> = {};
 function report(name: string, r: LoadResult, base: LoadResult, note = '') {
+  results[name] = { rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99 };
   rows.push(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rps / base.rps).toFixed(3)} | ${note}${Object.keys(r.statuses).some((s) => !s.startsWith('2')) ? ` statuses ${JSON.stringify(r.statuses)}` : ''} |`);
 }
 
@@ -166,6 +168,8 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
   console.log(`\nstart-up to ready: ${servers.map((s) => `${(s.startupMs / 1000).toFixed(2)} s`).join(', ')} (incl. tsx); peak RSS: ${rss.map((r) => `${r.toFixed(0)} MB`).join(', ')}`);
+  const jsonOut = arg('json');
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ cases: Number(counts.n), dialect: dbConfig.kind, instances: INSTANCES, results, mixed: { rps: mixedRps, p99: mixedP99 }, rssMb: rss, startupMs: servers.map((s) => s.startupMs) }, null, 1));
   for (const s of servers) process.kill(-s.child.pid!, 'SIGTERM');
   await hello.close();
   await db.close();
