@@ -104,7 +104,9 @@ describe('SLA', () => {
     const crit = await makeCase(t, { accountId: account.id, priority: 1 });
     const sorted = (await t.call('GET', `/api/v1/cases?accountId=${account.id}&sort=due&order=asc`, { as: agentCookie })).json().items;
     expect(sorted.map((x: { number: string }) => x.number)).toEqual([crit.number, low.number]);
-    expect(sorted[0].slaState).toBe('running');
+    // Critical: the 30-minute first response is always within the last hour, so at risk.
+    expect(sorted.map((x: { slaState: string }) => x.slaState)).toEqual(['at_risk', 'running']);
+    expect(sorted[0].slaDueAt).toBe((await get(crit.number)).responseDueAt);
     clock.advance(20 * 60_000); // 10 minutes before the 30-minute first response
     try {
       const risky = (await t.call('GET', '/api/v1/cases?sla=at_risk&limit=200', { as: agentCookie })).json().items.map((x: { number: string }) => x.number);
@@ -113,6 +115,16 @@ describe('SLA', () => {
     } finally {
       clock.reset();
     }
+  });
+
+  it('resolving before any reply stops the response clock too', async () => {
+    const c = await makeCase(t, { priority: 4 });
+    await act(t, c.number, 'resolve', { resolutionCode: 'solved', resolutionNotes: 'Fixed.' }, agentCookie);
+    const now = await get(c.number);
+    expect(now.sla.response.state).toBe('met');
+    expect(now.sla.resolution.state).toBe('met');
+    const item = (await t.call('GET', `/api/v1/cases?q=${c.number}`, { as: agentCookie })).json().items[0];
+    expect(item).toMatchObject({ slaState: 'met', slaDueAt: now.resolutionDueAt });
   });
 
   it('the case-opened mail states the resolution deadline in the calendar’s time', async () => {
@@ -147,6 +159,11 @@ describe('knowledge base', () => {
     expect(found.map((x: { number: string }) => x.number)).toEqual([a.number]);
     await t.call('POST', `/api/v1/articles/${a.number}/retire`, { as: agentCookie });
     expect((await t.call('PATCH', `/api/v1/articles/${a.number}`, { as: agentCookie, body: { title: 'x' } })).statusCode).toBe(409);
+  });
+
+  it('the editor previews unsaved Markdown the same safe way', async () => {
+    const res = await t.call('POST', '/api/v1/articles/preview', { as: agentCookie, body: { body: '**bold** <script>x</script>' } });
+    expect(res.json().bodyHtml).toBe('<p><strong>bold</strong> &lt;script&gt;x&lt;/script&gt;</p>\n');
   });
 
   it('article HTML is safe: raw HTML escaped, script links dropped', async () => {

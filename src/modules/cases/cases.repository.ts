@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, DB } from '../../db/schema.js';
 import { caseSearchIds, lockRows, whereAfter } from '../../db/sql.js';
+import { AT_RISK_MS } from '../sla/sla.service.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
 export type CaseRow = Selectable<CasesTable>;
@@ -106,12 +107,13 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
   } else if (f.sla === 'at_risk') {
     // Due within the next hour, not paused, not yet breached.
     const now = f.now!;
-    const soon = new Date(Date.parse(now) + 3600_000).toISOString();
+    const soon = new Date(Date.parse(now) + AT_RISK_MS).toISOString();
     q = q
       .where('statuses.resolved', '=', 0)
       .where('statuses.final', '=', 0)
       .where('cases.sla_paused_at', 'is', null)
       .where('cases.resolution_breached_at', 'is', null)
+      .where('cases.response_breached_at', 'is', null)
       .where((eb) =>
         eb.or([
           eb.and([eb('cases.resolution_due_at', '>=', now), eb('cases.resolution_due_at', '<=', soon)]),

@@ -39,6 +39,8 @@ export const caseSummarySchema = z.object({
   resolutionDueAt: z.string().nullable(),
   /** The SLA clock that matters now: the first response until it is given, then the resolution. */
   slaState: z.enum(SLA_STATES),
+  /** The deadline of that clock. */
+  slaDueAt: z.string().nullable(),
   updatedAt: z.string(),
   version: z.number(),
 });

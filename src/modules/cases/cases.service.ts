@@ -50,15 +50,16 @@ export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
     resolvedAt: r.resolved_at,
     responseDueAt: r.response_due_at,
     resolutionDueAt: r.resolution_due_at,
-    slaState: r.first_response_at || !r.response_due_at ? resolutionClock(r).state : responseClock(r).state,
+    ...((c) => ({ slaState: c.state, slaDueAt: c.dueAt }))(r.first_response_at || r.resolved_at || r.status_final === 1 || !r.response_due_at ? resolutionClock(r) : responseClock(r)),
     updatedAt: r.updated_at,
     version: r.version,
   };
 }
 
+// A case resolved (or ended) before any reply stops its response clock at that moment.
 const responseClock = (r: repo.CaseWithNames) => ({
   dueAt: r.response_due_at,
-  state: clockState(r.response_due_at, r.first_response_at, r.sla_paused_at, r.response_breached_at, r.sla_response_minutes),
+  state: clockState(r.response_due_at, r.first_response_at ?? r.resolved_at ?? (r.status_final === 1 ? r.closed_at : null), r.sla_paused_at, r.response_breached_at, r.sla_response_minutes),
   breachedAt: r.response_breached_at,
   targetMinutes: r.sla_response_minutes,
 });

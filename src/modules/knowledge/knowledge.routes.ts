@@ -5,6 +5,7 @@ import { etag, expectedVersion } from '../../platform/concurrency.js';
 import { errors, listOf } from '../../platform/http.js';
 import { numberParams } from '../cases/cases.schemas.js';
 import * as kb from './knowledge.service.js';
+import { markdownToSafeHtml } from './markdown-html.js';
 
 const articleParams = z.strictObject({ number: z.string().regex(/^KB\d{7,}$/, 'must be an article number like KB0001001') });
 const ifMatch = z.object({ 'if-match': z.string().optional() });
@@ -25,6 +26,11 @@ export async function knowledgeRoutes(app: App): Promise<void> {
     config: { access: 'cases.work' },
     schema: { tags: ['knowledge'], summary: 'Write a draft article (optionally linked to a case)', body: kb.createArticleBody, response: { 201: kb.articleSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(withEtag(reply, await kb.createArticle(db, requireUser(req), req.body))),
+  });
+  app.post('/api/v1/articles/preview', {
+    config: { access: 'cases.work' },
+    schema: { tags: ['knowledge'], summary: 'Render Markdown the way an article shows it (for the editor’s preview)', body: z.strictObject({ body: z.string().max(200_000) }), response: { 200: z.object({ bodyHtml: z.string() }), ...errors } },
+    handler: async (req) => ({ bodyHtml: markdownToSafeHtml(req.body.body) }),
   });
   app.get('/api/v1/articles/:number', {
     config: { access: 'cases.work' },

@@ -307,6 +307,9 @@ export async function recordFirstResponse(trx: Kysely<DB>, caseId: number, at: s
     .execute();
 }
 
+/** A clock is at risk in its last hour. */
+export const AT_RISK_MS = 3_600_000;
+
 export type SlaClock = 'running' | 'at_risk' | 'breached' | 'paused' | 'met' | 'missed' | 'none';
 
 /** What a clock shows now: met/missed once done, paused, breached, at risk (last quarter or hour), running. */
@@ -315,8 +318,9 @@ export function clockState(dueAt: string | null, doneAt: string | null, pausedAt
   if (doneAt) return breachedAt || doneAt > dueAt ? 'missed' : 'met';
   if (breachedAt || now > dueAt) return 'breached';
   if (pausedAt) return 'paused';
-  const window = Math.min(60, Math.max(15, (targetMinutes ?? 240) / 4)) * MIN;
-  return Date.parse(dueAt) - Date.parse(now) <= window ? 'at_risk' : 'running';
+  // At risk: due within the hour (the same window as the list's at-risk filter).
+  void targetMinutes;
+  return Date.parse(dueAt) - Date.parse(now) <= AT_RISK_MS ? 'at_risk' : 'running';
 }
 
 /**

@@ -4,6 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { api, type Asset } from '../api';
 import type { Case } from '../casesApi';
 import { Details, FormShell } from '../components/RecordDrawer';
+import { SlaSummary } from '../components/SlaBadge';
+import { ArticlePicker, LinkedArticles } from '../knowledge/CaseArticles';
 import { humanize, priorityLabel, CHANNEL_LABELS } from './format';
 import type { CaseForm } from './caseForm';
 import { ClassificationFields, CustomerFields, ProblemFields, QueueSelect } from './CaseFields';
@@ -62,6 +64,25 @@ function ResolutionDetails({ kase }: { kase: Case }) {
   );
 }
 
+/** The SLA of the case, above its fields. */
+function SlaSection({ kase }: { kase: Case }) {
+  return (
+    <Section title="SLA">
+      <SlaSummary sla={kase.sla} resolved={!!kase.resolvedAt} />
+    </Section>
+  );
+}
+
+/** Knowledge articles linked to the case; any published one can be linked. */
+function ArticlesSection({ kase }: { kase: Case }) {
+  return (
+    <Section title="Knowledge articles">
+      <LinkedArticles caseNumber={kase.number} />
+      <ArticlePicker caseNumber={kase.number} />
+    </Section>
+  );
+}
+
 /** A resolved or final case: the same groups, as text. */
 function ReadOnlyFields({ kase }: { kase: Case }) {
   return (
@@ -107,8 +128,18 @@ function ReadOnlyFields({ kase }: { kase: Case }) {
 /** The left column of the case form: the case's fields in groups, saved with If-Match. */
 export function CaseFieldsPanel({ form, onAssign }: { form: CaseForm; onAssign?: () => void }) {
   const kase = form.record!;
-  if (!kase.editable) return <ReadOnlyFields kase={kase} />;
   const props = { values: form.values, set: form.set, errors: form.errors, known: kase };
+  return (
+    <Stack gap="lg">
+      <SlaSection kase={kase} />
+      {kase.editable ? <EditableFields form={form} onAssign={onAssign} props={props} /> : <ReadOnlyFields kase={kase} />}
+      <ArticlesSection kase={kase} />
+    </Stack>
+  );
+}
+
+function EditableFields({ form, onAssign, props }: { form: CaseForm; onAssign?: () => void; props: React.ComponentProps<typeof ProblemFields> }) {
+  const kase = form.record!;
   return (
     <FormShell
       ariaLabel={`Fields of ${kase.number}`}

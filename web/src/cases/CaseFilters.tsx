@@ -9,14 +9,25 @@ import { useAllUsers } from '../components/useAll';
 import { PRIORITIES } from './format';
 import { useStatuses } from './lookups';
 
-// The filters of a case list live in the URL (q, status, priority, accountId, assigneeId, sort,
-// order), so a filtered list survives reloads and can be shared.
+// The filters of a case list live in the URL (q, status, priority, accountId, assigneeId, sla,
+// sort, order), so a filtered list survives reloads and can be shared.
 
-const FILTER_KEYS = ['q', 'status', 'priority', 'accountId', 'assigneeId'] as const;
+const FILTER_KEYS = ['q', 'status', 'priority', 'accountId', 'assigneeId', 'sla'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
-const SORTS: CaseSort[] = ['updated', 'opened', 'priority', 'number'];
+const SORTS: CaseSort[] = ['updated', 'opened', 'priority', 'number', 'due'];
+const SLA_FILTERS = [
+  { value: 'breached', label: 'Breached', color: 'red' },
+  { value: 'at_risk', label: 'At risk', color: 'orange' },
+] as const;
 
-export function useCaseFilters(view: CaseView, queueId?: number) {
+/** The sort a list starts with when the URL names none. */
+export interface DefaultSort {
+  sort: CaseSort;
+  order: SortOrder;
+}
+const UPDATED_FIRST: DefaultSort = { sort: 'updated', order: 'desc' };
+
+export function useCaseFilters(view: CaseView, queueId?: number, initial: DefaultSort = UPDATED_FIRST) {
   const [params, setParams] = useSearchParams();
   const get = (k: FilterKey) => params.get(k) ?? '';
   const set = (changes: Record<string, string>) =>
@@ -32,8 +43,9 @@ export function useCaseFilters(view: CaseView, queueId?: number) {
       { replace: true },
     );
   const sortParam = params.get('sort') as CaseSort | null;
-  const sort: CaseSort = sortParam && SORTS.includes(sortParam) ? sortParam : 'updated';
-  const order: SortOrder = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const sort: CaseSort = sortParam && SORTS.includes(sortParam) ? sortParam : initial.sort;
+  const orderParam = params.get('order');
+  const order: SortOrder = orderParam === 'asc' || orderParam === 'desc' ? orderParam : initial.order;
   const accountId = Number(get('accountId')) || undefined;
 
   const apiParams: CaseListParams = {
@@ -44,13 +56,14 @@ export function useCaseFilters(view: CaseView, queueId?: number) {
     priority: get('priority') || undefined,
     accountId,
     assigneeId: get('assigneeId') || undefined,
+    sla: get('sla') || undefined,
     sort,
     order,
   };
   const sortState: SortState = {
     value: sort,
     order,
-    onChange: (value, o) => set({ sort: value === 'updated' && o === 'desc' ? '' : value, order: o === 'desc' ? '' : o }),
+    onChange: (value, o) => set({ sort: value === initial.sort ? '' : value, order: o === initial.order ? '' : o }),
   };
   const filtered = FILTER_KEYS.some((k) => !!get(k));
   return { get, set, apiParams, sortState, filtered, clear: () => set(Object.fromEntries(FILTER_KEYS.map((k) => [k, '']))) };
@@ -71,7 +84,7 @@ export function CaseFilters({ filters, hide = [] }: { filters: CaseFiltersState;
 
   return (
     <Group align="flex-end" gap="sm" mb="md" role="group" aria-label="Filters">
-      <SearchBox label="Search" placeholder="Number or words" value={get('q')} onChange={(v) => set({ q: v })} w={180} />
+      <SearchBox label="Search" placeholder="Number or words" value={get('q')} onChange={(v) => set({ q: v })} w={170} />
       {show('status') && (
         <MultiSelect
           label="Status"
@@ -121,6 +134,17 @@ export function CaseFilters({ filters, hide = [] }: { filters: CaseFiltersState;
           w={150}
           comboboxProps={{ withinPortal: true }}
         />
+      )}
+      {show('sla') && (
+        <Input.Wrapper label="SLA" labelElement="div" id="sla-filter">
+          <Group gap={4} wrap="nowrap" role="group" aria-labelledby="sla-filter-label" mih={36} align="center">
+            {SLA_FILTERS.map((f) => (
+              <Chip key={f.value} checked={get('sla') === f.value} onChange={(on) => set({ sla: on ? f.value : '' })} size="xs" color={f.color} variant="light">
+                {f.label}
+              </Chip>
+            ))}
+          </Group>
+        </Input.Wrapper>
       )}
       {filters.filtered && (
         <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={15} />} onClick={filters.clear}>

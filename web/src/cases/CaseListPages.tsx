@@ -10,7 +10,8 @@ import { CaseList, casesInvalidation } from './CaseList';
 import { useQueue, useStatuses } from './lookups';
 import { NewCaseButton } from './NewCaseDrawer';
 
-// The case list pages: Home, My cases (open / resolved), All cases, and one page per queue.
+// The case list pages: Home, My cases (open / resolved), All cases, Breached / at risk, and one
+// page per queue.
 
 export function HomePage() {
   return (
@@ -81,6 +82,51 @@ export function AllCasesPage() {
         view="all"
         caption="All cases"
         empty={{ title: 'No cases yet', description: 'Cases come in from the portal and email, or you create them here.', action: <NewCaseButton /> }}
+      />
+    </>
+  );
+}
+
+export type SlaView = 'breached' | 'at_risk';
+const SLA_PATHS: Record<SlaView, string> = { breached: '/cases/sla/breached', at_risk: '/cases/sla/at-risk' };
+
+/** Open cases past an SLA deadline, or due within the hour; the soonest due first. */
+export function SlaCasesPage({ which }: { which: SlaView }) {
+  const navigate = useNavigate();
+  const breached = which === 'breached';
+  return (
+    <>
+      <PageHeader
+        title={breached ? 'Breached SLAs' : 'SLAs at risk'}
+        description={
+          breached
+            ? 'Open cases whose first response or resolution deadline has passed. Take them first.'
+            : 'Open cases due within the next hour that are not paused. Act before they breach.'
+        }
+        action={
+          <SegmentedControl
+            aria-label="Which SLA cases"
+            value={which}
+            onChange={(v) => navigate(SLA_PATHS[v as SlaView])}
+            data={[
+              { value: 'breached', label: 'Breached' },
+              { value: 'at_risk', label: 'At risk' },
+            ]}
+          />
+        }
+      />
+      <CaseList
+        key={which}
+        view="all"
+        fixed={{ sla: which }}
+        defaultSort={{ sort: 'due', order: 'asc' }}
+        caption={breached ? 'Cases with a breached SLA' : 'Cases with an SLA at risk'}
+        hide={['sla']}
+        empty={
+          breached
+            ? { title: 'No breached SLAs', description: 'Every open case is within its deadlines. Cases that miss one show up here until they are resolved.' }
+            : { title: 'Nothing is about to breach', description: 'No open case is due within the next hour. Check Breached for cases already past their deadline.' }
+        }
       />
     </>
   );

@@ -1,13 +1,16 @@
 import { useState } from 'react';
-import { Alert, Checkbox, Group, List, Select, Text, Textarea } from '@mantine/core';
+import { Alert, Box, Checkbox, Group, List, Select, Stack, Text, Textarea } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api';
 import { casesApi, type OpenActivitiesDetails } from '../casesApi';
-import { ActionDialog, type DialogProps } from './ActionDialogs';
+import { ArticleDraftDialog } from '../knowledge/ArticleDraftDialog';
+import { LinkedArticles, SuggestedArticles } from '../knowledge/CaseArticles';
+import { knowledgeApi, type ArticleDraftOffer } from '../knowledge/knowledgeApi';
+import { ActionDialog, type DialogProps, type DialogRun } from './ActionDialogs';
 import { ActivityIcon, activityLabel, humanize } from './format';
 import { useResolutionCodes } from './lookups';
-import { actionFieldErrors } from './useCaseAction';
+import { actionFieldErrors, type ActionInput } from './useCaseAction';
 
 export const activitiesKey = (number: string) => ['cases', 'activities', number] as const;
 export const useActivities = (number: string) => useQuery({ queryKey: activitiesKey(number), queryFn: async () => (await casesApi.activities(number)).items });
@@ -32,8 +35,55 @@ function ActivityList({ items }: { items: { id: number; type: string; subject: s
   );
 }
 
+/** Knowledge while resolving (SPEC §6): articles matching the case to link, and those linked. */
+function ResolveArticles({ caseNumber }: { caseNumber: string }) {
+  return (
+    <Box component="section" aria-label="Knowledge articles" p="sm" className="cb-card" bg="gray.0">
+      <Stack gap="sm">
+        <Box>
+          <Text size="sm" fw={600} mb={2}>
+            Suggested articles
+          </Text>
+          <SuggestedArticles caseNumber={caseNumber} newTab />
+        </Box>
+        <Box>
+          <Text size="sm" fw={600} mb={2}>
+            Linked to this case
+          </Text>
+          <LinkedArticles caseNumber={caseNumber} newTab emptyText="None yet. Link the articles that helped, so the next agent finds them." />
+        </Box>
+      </Stack>
+    </Box>
+  );
+}
+
+/**
+ * After a successful resolve, asks whether to offer a knowledge article draft (property
+ * kb.createArticleAfterResolution, no article linked); the dialog closes when none is offered.
+ */
+function useResolveThenOffer(run: DialogProps['run'], caseNumber: string) {
+  const [checking, setChecking] = useState(false);
+  const [draft, setDraft] = useState<ArticleDraftOffer['draft'] | null>(null);
+  const wrapped: DialogRun<ActionInput> = {
+    isPending: run.isPending || checking,
+    error: run.error,
+    mutate: (input, { onSuccess }) =>
+      run.mutate(input, {
+        onSuccess: async () => {
+          setChecking(true);
+          const offer = await knowledgeApi.draftOffer(caseNumber).catch(() => null);
+          setChecking(false);
+          if (offer?.offer) setDraft(offer.draft);
+          else onSuccess();
+        },
+      }),
+  };
+  return { run: wrapped, draft };
+}
+
 /** Resolve: resolution code (from the property), cause, notes; open activities hold it up unless canceled along. */
-export function ResolveDialog({ opened, onClose, kase, run }: DialogProps) {
+export function ResolveDialog({ opened, onClose, kase, run: action }: DialogProps) {
+  const { run, draft } = useResolveThenOffer(action, kase.number);
   const { codes } = useResolutionCodes();
   const activities = useActivities(kase.number);
   const open = (activities.data ?? []).filter((a) => a.state === 'open');
@@ -46,6 +96,7 @@ export function ResolveDialog({ opened, onClose, kase, run }: DialogProps) {
   const refused = run.error instanceof ApiError && run.error.status === 422 ? ((run.error.details as OpenActivitiesDetails | undefined)?.openActivities ?? null) : null;
   const n = open.length;
 
+  if (draft) return <ArticleDraftDialog caseNumber={kase.number} draft={draft} onClose={onClose} />;
   return (
     <ActionDialog
       opened={opened}
@@ -102,6 +153,7 @@ export function ResolveDialog({ opened, onClose, kase, run }: DialogProps) {
         onChange={(e) => (setNotes(e.currentTarget.value), setLocal((p) => ({ ...p, resolutionNotes: undefined })))}
         error={errors.resolutionNotes}
       />
+      <ResolveArticles caseNumber={kase.number} />
       {n > 0 && !refused && (
         <Alert color="yellow" variant="light" title={`${n} open ${n === 1 ? 'activity' : 'activities'}`} p="sm">
           <ActivityList items={open} />

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Anchor, Badge, Box, Button, Container, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBriefcase, IconChevronLeft, IconLogout } from '@tabler/icons-react';
+import { IconBook2, IconBriefcase, IconChevronLeft, IconLogout } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../api';
 import { useSignOut } from '../auth';
@@ -28,9 +28,14 @@ export function PortalShell({ children, size = 'lg' }: { children: ReactNode; si
                 Customer support
               </Text>
             </Group>
-            <Button variant="default" leftSection={<IconLogout size={16} />} onClick={onSignOut}>
-              Sign out
-            </Button>
+            <Group gap="xs" wrap="nowrap">
+              <Button component={Link} to="/portal/knowledge" variant="subtle" leftSection={<IconBook2 size={16} />}>
+                Help articles
+              </Button>
+              <Button variant="default" leftSection={<IconLogout size={16} />} onClick={onSignOut}>
+                Sign out
+              </Button>
+            </Group>
           </Group>
         </Container>
       </Box>
