@@ -68,6 +68,9 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
         styleSrc: ["'self'", "'unsafe-inline'"], // the component library sets style attributes
         imgSrc: ["'self'", 'data:', 'blob:'],
         objectSrc: ["'none'"],
+        // PDF previews: the browser's viewer in a frame of ours, or pdf.js drawing a blob.
+        frameSrc: ["'self'", 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
         frameAncestors: ["'self'"],
         formAction: ["'self'"],
         upgradeInsecureRequests: null,

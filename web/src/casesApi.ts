@@ -7,7 +7,21 @@ export type CaseAction = (typeof CASE_ACTIONS)[number];
 export const CHANNELS = ['web', 'email', 'portal', 'phone', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type CaseView = 'home' | 'mine' | 'my_resolved' | 'queue' | 'all';
-export type CaseSort = 'updated' | 'opened' | 'priority' | 'number';
+export type CaseSort = 'updated' | 'opened' | 'priority' | 'number' | 'due';
+/** An SLA clock's state (SPEC §5); `none` when no policy applies. */
+export type SlaState = 'running' | 'at_risk' | 'breached' | 'paused' | 'met' | 'missed' | 'none';
+export interface SlaClock {
+  dueAt: string | null;
+  state: SlaState;
+  breachedAt: string | null;
+  targetMinutes: number | null;
+}
+export interface CaseSla {
+  policyName: string | null;
+  pausedSince: string | null;
+  response: SlaClock;
+  resolution: SlaClock;
+}
 export type SortOrder = 'asc' | 'desc';
 
 export interface CaseSummary {
@@ -37,6 +51,8 @@ export interface CaseSummary {
   resolvedAt: string | null;
   responseDueAt: string | null;
   resolutionDueAt: string | null;
+  /** The SLA clock that matters now: the first response until it is given, then the resolution. */
+  slaState: SlaState;
   updatedAt: string;
   version: number;
 }
@@ -69,6 +85,8 @@ export interface Case extends CaseSummary {
   review?: { number: string; state: string } | null;
   /** How many child cases a major case has. */
   childCount?: number;
+  /** The SLA policy and both clocks. */
+  sla: CaseSla;
 }
 
 export interface Status {

@@ -15,15 +15,22 @@ export interface DialogProps {
   run: CaseActionMutation;
 }
 
-interface ShellProps {
+/** What a dialog needs of a mutation: progress, the last error, and a way to run it. */
+export interface DialogRun<I> {
+  isPending: boolean;
+  error: unknown;
+  mutate: (input: I, options: { onSuccess: () => void }) => void;
+}
+
+export interface ShellProps<I> {
   opened: boolean;
   onClose: () => void;
   title: string;
   submitLabel: string;
   submitColor?: string;
-  run: CaseActionMutation;
+  run: DialogRun<I>;
   /** Builds the action, or returns null after marking what is missing. */
-  build: () => ActionInput | null;
+  build: () => I | null;
   children: ReactNode;
   /** Errors the dialog shows itself (not next to a field). */
   extraError?: ReactNode;
@@ -32,8 +39,11 @@ interface ShellProps {
   fields: string[];
 }
 
+/** A case action's dialog (see MutationDialog). */
+export const ActionDialog = (props: ShellProps<ActionInput>) => <MutationDialog<ActionInput> {...props} />;
+
 /** A modal form around one action: progress on the button, the API's message when it fails. */
-export function ActionDialog({ opened, onClose, title, submitLabel, submitColor, run, build, children, extraError, size = 'md', fields }: ShellProps) {
+export function MutationDialog<I>({ opened, onClose, title, submitLabel, submitColor, run, build, children, extraError, size = 'md', fields }: ShellProps<I>) {
   const placed = Object.keys(actionFieldErrors(run.error)).filter((f) => fields.includes(f));
   const general = run.error && placed.length === 0 && !(run.error instanceof ApiError && run.error.status === 412) && !extraError ? errorMessage(run.error) : null;
   const submit = (e: React.FormEvent) => {

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Box, Button, Group, Menu, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Group, Menu, Text, Title } from '@mantine/core';
 import {
   IconAlertTriangle,
   IconArrowBackUp,
@@ -15,13 +15,15 @@ import {
 } from '@tabler/icons-react';
 import { Link, useLocation } from 'react-router-dom';
 import type { Case, CaseAction } from '../casesApi';
+import { MajorMenuItems, MajorDialogs, useMajorActions, type MajorDialog } from '../major/MajorActions';
+import { ReviewMenuItems, useReviewMenu } from '../reviews/ReviewMenu';
 import { AssignDialog, CancelDialog, CloseDialog, EscalateDialog } from './ActionDialogs';
 import { CaseStatusBadge, CHANNEL_LABELS, PriorityBadge, When } from './format';
 import { useAllQueues, useStatuses } from './lookups';
 import { ResolveDialog } from './ResolveDialog';
 import { ACTION_LABELS, type CaseActionMutation } from './useCaseAction';
 
-export type Dialog = 'assign' | 'escalate' | 'resolve' | 'cancel' | 'close';
+export type Dialog = 'assign' | 'escalate' | 'resolve' | 'cancel' | 'close' | MajorDialog;
 const DIALOGS: Partial<Record<CaseAction, Dialog>> = { assign: 'assign', escalate: 'escalate', resolve: 'resolve', cancel: 'cancel', close: 'close' };
 const ICONS: Partial<Record<CaseAction, React.ReactNode>> = {
   start: <IconPlayerPlay size={15} />,
@@ -58,6 +60,8 @@ interface ActionsProps {
 
 export function CaseActions({ kase, run, dialog, setDialog }: ActionsProps) {
   const actions = useMenuActions(kase);
+  const reviewMenu = useReviewMenu(kase);
+  const major = useMajorActions(kase);
   const primary = PRIMARY.find((a) => actions.includes(a));
   const act = (a: CaseAction) => {
     run.reset();
@@ -73,9 +77,14 @@ export function CaseActions({ kase, run, dialog, setDialog }: ActionsProps) {
           {ACTION_LABELS[primary]}
         </Button>
       )}
-      <Menu position="bottom-end" width={220} withinPortal>
+      <Menu position="bottom-end" width={250} withinPortal>
         <Menu.Target>
-          <Button variant="default" rightSection={<IconChevronDown size={15} />} disabled={actions.length === 0} loading={run.isPending && !dialog && run.variables?.action !== primary}>
+          <Button
+            variant="default"
+            rightSection={<IconChevronDown size={15} />}
+            disabled={actions.length === 0 && !reviewMenu.any && major.length === 0}
+            loading={(run.isPending && !dialog && run.variables?.action !== primary) || reviewMenu.creating}
+          >
             Actions
           </Button>
         </Menu.Target>
@@ -85,6 +94,8 @@ export function CaseActions({ kase, run, dialog, setDialog }: ActionsProps) {
               {ACTION_LABELS[a]}
             </Menu.Item>
           ))}
+          <ReviewMenuItems menu={reviewMenu} divider={actions.length > 0} />
+          <MajorMenuItems actions={major} run={run} setDialog={setDialog} divider={actions.length > 0 || reviewMenu.any} />
         </Menu.Dropdown>
       </Menu>
       {dialog === 'assign' && <AssignDialog {...props} />}
@@ -92,6 +103,7 @@ export function CaseActions({ kase, run, dialog, setDialog }: ActionsProps) {
       {dialog === 'resolve' && <ResolveDialog {...props} />}
       {dialog === 'cancel' && <CancelDialog {...props} />}
       {dialog === 'close' && <CloseDialog {...props} />}
+      <MajorDialogs dialog={dialog} {...props} />
     </Group>
   );
 }
@@ -136,6 +148,19 @@ export function CaseHeader(props: ActionsProps) {
             </Text>
             <CaseStatusBadge status={kase.status} label={kase.statusLabel} size="md" />
             <PriorityBadge priority={kase.priority} />
+            {kase.major && (
+              <Badge size="md" radius="sm" color="red" variant="filled">
+                Major case
+              </Badge>
+            )}
+            {kase.parentNumber && (
+              <Text size="xs" c="dimmed">
+                Child of{' '}
+                <Anchor component={Link} to={`/cases/${kase.parentNumber}`} size="xs" fw={600}>
+                  {kase.parentNumber}
+                </Anchor>
+              </Text>
+            )}
             {kase.escalationLevel > 0 && (
               <Text size="xs" c="orange.8" fw={600}>
                 Escalation level {kase.escalationLevel}

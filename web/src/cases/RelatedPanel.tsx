@@ -3,10 +3,14 @@ import { IconLock, IconPaperclip } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { casesApi, type Case } from '../casesApi';
-import { fileSize, humanize, When } from './format';
+import { ChildCasesList } from '../major/ChildCasesList';
+import { reviewInfo } from '../major/majorApi';
+import { ReviewStateBadge } from '../reviews/format';
+import { fileSize, When } from './format';
 
-/** Related records: the parent (major) case, and the files attached to the case. */
+/** Related records: the review, the parent major case or the child cases, and the files attached. */
 export function RelatedPanel({ kase }: { kase: Case }) {
+  const review = reviewInfo(kase).review;
   const files = useQuery({ queryKey: ['cases', 'attachments', kase.number], queryFn: async () => (await casesApi.attachments(kase.number)).items });
   const list = files.data ?? [];
   return (
@@ -15,44 +19,34 @@ export function RelatedPanel({ kase }: { kase: Case }) {
         Related records
       </Text>
       <Stack gap={8}>
-        <Text size="sm">
+        <Group gap={6}>
           <Text span c="dimmed" size="sm">
-            Parent case:{' '}
+            Post case review:
           </Text>
-          {kase.parentNumber ? (
-            <Anchor component={Link} to={`/cases/${kase.parentNumber}`} size="sm">
-              {kase.parentNumber}
-            </Anchor>
-          ) : (
-            <span className="cb-muted">none</span>
-          )}
-          {kase.major && (
-            <Text span size="sm" c="red.7" fw={600}>
-              {' '}
-              · This is a major case
-            </Text>
-          )}
-        </Text>
-        {kase.major && (
-          <Text size="sm">
-            <Text span c="dimmed" size="sm">
-              Child cases:{' '}
-            </Text>
-            {kase.childCount ?? 0}
-          </Text>
-        )}
-        <Text size="sm">
-          <Text span c="dimmed" size="sm">
-            Post case review:{' '}
-          </Text>
-          {kase.review ? (
+          {review ? (
             <>
-              {kase.review.number} <span className="cb-muted">({humanize(kase.review.state)})</span>
+              <Anchor component={Link} to={`/reviews/${review.number}`} state={{ from: `/cases/${kase.number}` }} size="sm" fw={500}>
+                {review.number}
+              </Anchor>
+              <ReviewStateBadge state={review.state} />
             </>
           ) : (
-            <span className="cb-muted">none</span>
+            <Text span size="sm" className="cb-muted">
+              none
+            </Text>
           )}
-        </Text>
+        </Group>
+        {kase.parentNumber && (
+          <Text size="sm">
+            <Text span c="dimmed" size="sm">
+              Parent major case:{' '}
+            </Text>
+            <Anchor component={Link} to={`/cases/${kase.parentNumber}`} size="sm" fw={500}>
+              {kase.parentNumber}
+            </Anchor>
+          </Text>
+        )}
+        {kase.major && <ChildCasesList kase={kase} />}
         <Box>
           <Text size="sm" c="dimmed" mb={2}>
             Attachments ({list.length})

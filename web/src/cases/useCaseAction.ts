@@ -2,11 +2,19 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../api';
 import { casesApi, type Case, type CaseAction } from '../casesApi';
+import { childrenKey, majorApi } from '../major/majorApi';
 import type { CaseForm } from './caseForm';
 import { casesInvalidation } from './CaseList';
 import { fieldLabel } from './format';
 
-export const ACTION_LABELS: Record<CaseAction, string> = {
+/** Major-case actions (SPEC §8) run like workflow actions: they answer the case. */
+export type MajorAction = 'mark-major' | 'unmark-major' | 'resolve-with-children';
+export type RunAction = CaseAction | MajorAction;
+
+export const ACTION_LABELS: Record<RunAction, string> = {
+  'mark-major': 'Mark as major case',
+  'unmark-major': 'Unmark as major case',
+  'resolve-with-children': 'Resolve with children…',
   start: 'Start',
   assign: 'Assign…',
   pick: 'Pick',
@@ -19,7 +27,10 @@ export const ACTION_LABELS: Record<CaseAction, string> = {
   close: 'Close',
 };
 
-const DONE: Record<CaseAction, (c: Case) => [string, string]> = {
+const DONE: Record<RunAction, (c: Case) => [string, string]> = {
+  'mark-major': (c) => ['Marked as major case', `${c.number} is a major case; link the affected cases as its children.`],
+  'unmark-major': (c) => ['No longer a major case', `${c.number} is an ordinary case again.`],
+  'resolve-with-children': (c) => ['Resolved with its children', `${c.number} and its open child cases are resolved; each contact is told.`],
   start: (c) => ['Work started', `${c.number} is in progress${c.assigneeName ? `, assigned to ${c.assigneeName}` : ''}.`],
   assign: (c) => ['Assigned', `${c.number} is assigned to ${[c.assigneeName, c.assignmentGroupName].filter(Boolean).join(' / ') || 'nobody'}.`],
   pick: (c) => ['Picked', `${c.number} is assigned to you.`],
@@ -38,11 +49,12 @@ export function useCaseRefresh(number: string) {
   return () => {
     casesInvalidation(qc);
     for (const part of ['timeline', 'activities', 'attachments']) void qc.invalidateQueries({ queryKey: ['cases', part, number] });
+    void qc.invalidateQueries({ queryKey: childrenKey(number) });
   };
 }
 
 export interface ActionInput {
-  action: CaseAction;
+  action: RunAction;
   body?: Record<string, unknown>;
 }
 
@@ -64,6 +76,8 @@ export function useCaseAction(form: CaseForm, number: string) {
     mutationFn: async ({ action, body }: ActionInput) => {
       const current = await form.saveIfDirty();
       if (!current) throw new NotSavedError();
+      if (action === 'mark-major' || action === 'unmark-major') return majorApi.setMajor(number, action === 'mark-major', current.version);
+      if (action === 'resolve-with-children') return (await majorApi.resolveWithChildren(number, body ?? {})).case;
       return casesApi.action(number, action, body, current.version);
     },
     onSuccess: (c, { action }) => {

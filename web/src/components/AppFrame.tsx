@@ -19,6 +19,9 @@ import {
   IconUsers,
   IconUsersGroup,
   IconBriefcase,
+  IconMailForward,
+  IconTemplate,
+  IconMoodSmile,
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { errorMessage, roleLabel } from '../api';
@@ -27,6 +30,9 @@ import { useMyQueues } from '../cases/lookups';
 import { GlobalSearch } from './GlobalSearch';
 import { initials } from './ListPage';
 import { NotificationsMenu } from './NotificationsMenu';
+import { IconAdjustments, IconChecks, IconFileCode, IconFiles, IconFileText } from '@tabler/icons-react';
+import { IconAlarm, IconBook2, IconCalendarTime, IconClockCheck } from '@tabler/icons-react';
+import { ReviewCount } from '../reviews/ReviewListPages';
 
 
 interface NavItemProps {
@@ -182,10 +188,19 @@ export function AppFrame() {
             <NavItem to="/" label="Home" icon={<IconHome size={16} />} exact />
             <NavItem to="/cases/mine" label="My cases" icon={<IconUser size={16} />} also={['/cases/mine/resolved']} exact />
             <NavItem to="/cases" label="All cases" icon={<IconListDetails size={16} />} exact />
+            <NavItem to="/cases/sla/breached" label="Breached / at risk" icon={<IconAlarm size={16} />} also={['/cases/sla/at-risk']} />
           </NavSection>
           <NavSection title="Queues">
             <QueueNav />
           </NavSection>
+          <NavSection title="Reviews">
+            <NavItem to="/reviews/mine" label="My reviews" icon={<IconFileText size={16} />} badge={<ReviewCount of="mine" />} />
+            <NavItem to="/reviews/approvals" label="My approvals" icon={<IconChecks size={16} />} badge={<ReviewCount of="approvals" />} />
+            <NavItem to="/reviews" label="All reviews" icon={<IconFiles size={16} />} exact />
+          </NavSection>
+          <Stack gap={2} mt="md">
+            <NavItem to="/knowledge" label="Knowledge" icon={<IconBook2 size={16} />} />
+          </Stack>
           <NavSection title="Customers">
             <NavItem to="/customers/accounts" label="Accounts" icon={<IconBuilding size={16} />} />
             <NavItem to="/customers/contacts" label="Contacts" icon={<IconAddressBook size={16} />} />
@@ -198,6 +213,13 @@ export function AppFrame() {
               <NavItem to="/admin/statuses" label="Statuses" icon={<IconFlag size={16} />} />
               <NavItem to="/admin/processes" label="Processes" icon={<IconRoute size={16} />} />
               <NavItem to="/admin/queues" label="Queues" icon={<IconInbox size={16} />} />
+              <NavItem to="/admin/calendars" label="Business calendars" icon={<IconCalendarTime size={16} />} />
+              <NavItem to="/admin/sla-policies" label="SLA policies" icon={<IconClockCheck size={16} />} />
+              <NavItem to="/admin/review-configurations" label="Review configurations" icon={<IconAdjustments size={16} />} />
+              <NavItem to="/admin/document-templates" label="Document templates" icon={<IconFileCode size={16} />} />
+              <NavItem to="/admin/outbox" label="Outbox" icon={<IconMailForward size={16} />} />
+              <NavItem to="/admin/email-templates" label="Email templates" icon={<IconTemplate size={16} />} />
+              <NavItem to="/admin/satisfaction-levels" label="Satisfaction levels" icon={<IconMoodSmile size={16} />} />
             </NavSection>
           )}
         </AppShell.Section>

@@ -5,8 +5,10 @@ import { IconSearch } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
 
 const CASE_NUMBER = /^cs\d{7,}$/i;
+const REVIEW_NUMBER = /^pcr\d{7,}$/i;
+const ARTICLE_NUMBER = /^kb\d{7,}$/i;
 
-/** The header's search: a case number opens the case; words search all cases. "/" focuses it. */
+/** The header's search: a case, review or article number opens it; words search all cases. "/" focuses it. */
 export function GlobalSearch() {
   const navigate = useNavigate();
   const [text, setText] = useState('');
@@ -17,6 +19,8 @@ export function GlobalSearch() {
     const q = text.trim();
     if (!q) return;
     if (CASE_NUMBER.test(q)) navigate(`/cases/${q.toUpperCase()}`);
+    else if (REVIEW_NUMBER.test(q)) navigate(`/reviews/${q.toUpperCase()}`);
+    else if (ARTICLE_NUMBER.test(q)) navigate(`/knowledge/${q.toUpperCase()}`);
     else navigate(`/cases?q=${encodeURIComponent(q)}`);
     setText('');
     (document.activeElement as HTMLElement | null)?.blur();

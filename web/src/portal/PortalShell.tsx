@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Anchor, Badge, Box, Button, Container, Group, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Box, Button, Container, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBook2, IconBriefcase, IconChevronLeft, IconLogout } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
@@ -29,9 +29,12 @@ export function PortalShell({ children, size = 'lg' }: { children: ReactNode; si
               </Text>
             </Group>
             <Group gap="xs" wrap="nowrap">
-              <Button component={Link} to="/portal/knowledge" variant="subtle" leftSection={<IconBook2 size={16} />}>
+              <Button component={Link} to="/portal/knowledge" variant="subtle" leftSection={<IconBook2 size={16} />} visibleFrom="sm">
                 Help articles
               </Button>
+              <ActionIcon component={Link} to="/portal/knowledge" variant="subtle" size="lg" aria-label="Help articles" hiddenFrom="sm">
+                <IconBook2 size={18} />
+              </ActionIcon>
               <Button variant="default" leftSection={<IconLogout size={16} />} onClick={onSignOut}>
                 Sign out
               </Button>
