@@ -95,9 +95,12 @@ async function main() {
   }
   const rawRps = n / ((performance.now() - t0) / 1000);
 
-  const servers = [];
-  for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(4100 + i, dataDir));
-  const bases = servers.map((_, i) => `http://127.0.0.1:${4100 + i}`);
+  const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  const firstPort = 4100 + Math.floor(Math.random() * 800);
+  // Whatever happens, the server processes end with the benchmark.
+  process.on('exit', () => servers.forEach((s) => { try { process.kill(-s.child.pid!, 'SIGKILL'); } catch { /* gone */ } }));
+  for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(firstPort + i, dataDir));
+  const bases = servers.map((_, i) => `http://127.0.0.1:${firstPort + i}`);
   const hello = Fastify({ logger: false });
   hello.get('/hello', async () => ({ hello: 'world' }));
   await hello.listen({ port: 0, host: '127.0.0.1' });
@@ -108,8 +111,9 @@ async function main() {
     if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
     return res.headers.get('set-cookie')!.split(';')[0]!;
   };
+  const agentCount = Number((await db.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('email', 'like', 'agent%@bench.test').executeTakeFirstOrThrow()).n);
   const cookies: string[] = [];
-  for (let i = 0; i < 100; i++) cookies.push(await signIn(bases[i % bases.length]!, `agent${i % 300}@bench.test`));
+  for (let i = 0; i < 100; i++) cookies.push(await signIn(bases[i % bases.length]!, `agent${i % agentCount}@bench.test`));
   const agentsOfQueue = await db.db.selectFrom('queue_groups').innerJoin('group_members', 'group_members.group_id', 'queue_groups.group_id').innerJoin('users', 'users.id', 'group_members.user_id').select('users.email').where('queue_groups.queue_id', '=', queue.id).execute();
 
   const helloRes = await load({ url: helloUrl, method: 'GET', cookies: [], concurrency: 20, seconds: SECONDS });
