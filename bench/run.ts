@@ -2,10 +2,7 @@
 // plain Fastify hello-world route in the same run (machines here are noisy: ratios are what we
 // compare). DATABASE_URL=postgres://… benches PostgreSQL; the default is SQLite.
 // Knobs: BENCH_SECONDS (5), BENCH_CONCURRENCY (20), BENCH_QUEUE_CASES (10000), BENCH_AGENTS (50).
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { load, type LoadResult } from './load-client.js';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
@@ -20,28 +17,11 @@ import { createCase } from '../src/modules/cases/cases.service.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { benchDocuments } from './documents.js';
 
-const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const QUEUE_CASES = Number(process.env.BENCH_QUEUE_CASES ?? 10_000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 
-interface LoadResult {
-  n: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  statuses: Record<string, number>;
-  collected: unknown[];
-}
-
-async function load(spec: Record<string, unknown>): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), JSON.stringify(spec)], { maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout) as LoadResult;
-}
 
 const rows: string[] = [];
 function report(name: string, r: LoadResult, base: LoadResult | null, note = '') {

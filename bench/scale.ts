@@ -3,11 +3,11 @@
 // process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
 // throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
 // plain Fastify route and a raw database round-trip measured in the same run for ratios.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { load, type LoadResult } from './load-client.js';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -15,7 +15,6 @@ import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { BENCH_PASSWORD } from './generate.js';
 
-const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const arg = (name: string, dflt?: string) => {
@@ -29,20 +28,6 @@ const SECONDS = Number(arg('seconds', '10'));
 const MIXED_SECONDS = Number(arg('mixed-seconds', '60'));
 const dbConfig = parseDatabaseUrl(target, path.resolve('data'));
 
-interface LoadResult {
-  n: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  statuses: Record<string, number>;
-  collected: unknown[];
-}
-async function load(spec: Record<string, unknown>): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'load.ts'), JSON.stringify(spec)], { maxBuffer: 256 * 1024 * 1024 });
-  return JSON.parse(stdout) as LoadResult;
-}
 
 /** Starts one server process; resolves with its port and how long it took to be ready. */
 async function startServer(port: number, dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
