@@ -8,11 +8,12 @@ import {
   Kysely,
   PostgresDialect,
   SqliteAdapter,
-  SqliteDriver,
   SqliteIntrospector,
   SqliteQueryCompiler,
   type DatabaseConnection,
   type Dialect,
+  type Driver,
+  type QueryResult,
 } from 'kysely';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
@@ -25,27 +26,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// SQLite has one writer at a time: take the write lock when the transaction begins
-// (BEGIN IMMEDIATE) so a read-then-write transaction never fails half-way with SQLITE_BUSY.
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
+type Statement = SQLite.Statement;
 
-function sqliteDialect(file: string): Dialect {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const database = new SQLite(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  // Kysely prepares every query it runs; preparing costs as much as running a small query, so
-  // keep the prepared statements of recent SQL texts (bounded, least recently used first out).
-  const statements = new Map<string, SQLite.Statement>();
-  const cached = {
-    close: () => database.close(),
-    prepare(sqlText: string) {
+/** better-sqlite3 with a bounded cache of prepared statements (Kysely prepares every query it runs). */
+function cachedConnection(database: SQLite.Database) {
+  const statements = new Map<string, Statement>();
+  return {
+    database,
+    prepare(sqlText: string): Statement {
       let stmt = statements.get(sqlText);
       if (stmt) {
         statements.delete(sqlText);
@@ -57,9 +45,140 @@ function sqliteDialect(file: string): Dialect {
       return stmt;
     },
   };
+}
+type Cached = ReturnType<typeof cachedConnection>;
+
+function run(conn: Cached, compiled: CompiledQuery): QueryResult<any> {
+  const stmt = conn.prepare(compiled.sql);
+  const params = compiled.parameters as unknown[];
+  if (stmt.reader) return { rows: stmt.all(params) as any[] };
+  const { changes, lastInsertRowid } = stmt.run(params);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
+/** One holder at a time of the writer connection (a transaction spans awaits). */
+class Mutex {
+  private held: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+  async lock(): Promise<void> {
+    while (this.held) await this.held;
+    this.held = new Promise((r) => (this.release = r));
+  }
+  unlock(): void {
+    const r = this.release;
+    this.held = null;
+    this.release = null;
+    r?.();
+  }
+}
+
+const isRead = (sqlText: string) => /^\s*select\b/i.test(sqlText);
+
+/**
+ * Two connections to one SQLite file: a writer for transactions and writes (one holder at a time;
+ * transactions begin IMMEDIATE so they never fail half-way on a lock), and a read-only reader for
+ * plain SELECTs outside transactions. In WAL mode the reader sees the last committed state and
+ * never waits for an open write transaction, so lists and case pages keep answering while writes
+ * queue. better-sqlite3 runs each statement to completion synchronously.
+ */
+class SplitSqliteDriver implements Driver {
+  private readonly mutex = new Mutex();
+  constructor(private readonly writer: Cached, private readonly reader: Cached) {}
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new RoutingConnection(this.writer, this.reader, this.mutex);
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as RoutingConnection).begin();
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as RoutingConnection).end('commit');
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as RoutingConnection).end('rollback');
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as RoutingConnection).release();
+  }
+  async destroy(): Promise<void> {
+    if (this.reader.database !== this.writer.database) this.reader.database.close();
+    this.writer.database.close();
+  }
+}
+
+class RoutingConnection implements DatabaseConnection {
+  private inTransaction = false;
+  constructor(
+    private readonly writer: Cached,
+    private readonly reader: Cached,
+    private readonly mutex: Mutex,
+  ) {}
+  async begin(): Promise<void> {
+    await this.mutex.lock();
+    this.inTransaction = true;
+    try {
+      run(this.writer, CompiledQuery.raw('begin immediate'));
+    } catch (err) {
+      this.inTransaction = false;
+      this.mutex.unlock();
+      throw err;
+    }
+  }
+  async end(how: 'commit' | 'rollback'): Promise<void> {
+    try {
+      run(this.writer, CompiledQuery.raw(how));
+    } finally {
+      this.inTransaction = false;
+      this.mutex.unlock();
+    }
+  }
+  release(): void {
+    // A transaction Kysely abandoned must not keep the writer.
+    if (this.inTransaction) {
+      this.inTransaction = false;
+      try {
+        run(this.writer, CompiledQuery.raw('rollback'));
+      } catch {
+        // no transaction open
+      }
+      this.mutex.unlock();
+    }
+  }
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inTransaction) return run(this.writer, compiled);
+    if (isRead(compiled.sql)) return run(this.reader, compiled);
+    await this.mutex.lock();
+    try {
+      return run(this.writer, compiled);
+    } finally {
+      this.mutex.unlock();
+    }
+  }
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported');
+  }
+}
+
+function sqliteDialect(file: string): Dialect {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // An in-memory database exists only on its own connection.
+  let readerDb = database;
+  if (file !== ':memory:') {
+    readerDb = new SQLite(file);
+    readerDb.pragma('busy_timeout = 5000');
+    readerDb.pragma('query_only = ON');
+  }
+  const writer = cachedConnection(database);
+  const reader = readerDb === database ? writer : cachedConnection(readerDb);
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database: cached as unknown as SQLite.Database }),
+    createDriver: () => new SplitSqliteDriver(writer, reader),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
