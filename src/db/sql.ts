@@ -52,6 +52,15 @@ export function caseSearchIds(db: Kysely<any>, text: string) {
     union select c.case_id from (select rowid as id from comments_fts where comments_fts match ${match} order by rowid desc limit ${SEARCH_CAP}) f join comments c on c.id = f.id)`;
 }
 
+/** A "case matches the search text" condition, or null when the text has no words. On
+ *  PostgreSQL the ids become an array so each is fetched by primary key (as a semi-join the
+ *  planner hashed the whole cases table). */
+export function caseSearchCondition(db: Kysely<any>, text: string): RawBuilder<SqlBool> | null {
+  const ids = caseSearchIds(db, text);
+  if (!ids) return null;
+  return isPostgres(db) ? sql<SqlBool>`cases.id = any(array${ids})` : sql<SqlBool>`cases.id in ${ids}`;
+}
+
 /** How many of the newest matches per source a case search considers. */
 export const SEARCH_CAP = 5000;
 
