@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 
 // Dialect differences live here and nowhere else.
 
@@ -59,6 +59,15 @@ export function caseSearchCondition(db: Kysely<any>, text: string): RawBuilder<S
   const ids = caseSearchIds(db, text);
   if (!ids) return null;
   return isPostgres(db) ? sql<SqlBool>`cases.id = any(array${ids})` : sql<SqlBool>`cases.id in ${ids}`;
+}
+
+/**
+ * "column in (subquery)" for a small, already-limited id list. PostgreSQL gets
+ * "= any(array(subquery))": the ids are computed once and fetched by primary key (as a semi-join
+ * it planned a scan of the whole table).
+ */
+export function idIn(db: Kysely<any>, column: string, ids: { compile(): unknown } & Expression<any>): RawBuilder<SqlBool> {
+  return isPostgres(db) ? sql<SqlBool>`${sql.ref(column)} = any(array(${ids}))` : sql<SqlBool>`${sql.ref(column)} in (${ids})`;
 }
 
 /** How many of the newest matches per source a case search considers. */

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, DB } from '../../db/schema.js';
-import { caseSearchCondition, lockRows, whereAfter } from '../../db/sql.js';
+import { caseSearchCondition, idIn, lockRows, whereAfter } from '../../db/sql.js';
 import { AT_RISK_MS } from '../sla/sla.service.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
@@ -143,7 +143,7 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
   const op = f.order === 'desc' ? '<' : '>';
   q = whereAfter(q, col, 'cases.id', f.after, op);
   const ids = q.orderBy(col, f.order).orderBy('cases.id', f.order).limit(f.limit + 1);
-  return caseWithNames(db).where('cases.id', 'in', ids).orderBy(col, f.order).orderBy('cases.id', f.order).execute();
+  return caseWithNames(db).where(idIn(db, 'cases.id', ids)).orderBy(col, f.order).orderBy('cases.id', f.order).execute();
 }
 
 export const sortValue = (row: CaseWithNames, sort: CaseFilter['sort']): string | number =>
