@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, optionalText, password, roleSchema, staffRoleSchema, text } from '../../platform/http.js';
+import { email, password, roleSchema, staffRoleSchema, text } from '../../platform/http.js';
 
 export const userSchema = z.object({
   id: z.number(),
@@ -95,4 +95,3 @@ export const tokenSchema = z.object({
 });
 export const createdTokenSchema = tokenSchema.extend({ token: z.string() });
 export const createTokenBody = z.strictObject({ name: text(200) });
-export { optionalText };

@@ -147,5 +147,3 @@ export async function reviewsRoutes(app: App): Promise<void> {
     },
   });
 }
-
-export { numberParams };

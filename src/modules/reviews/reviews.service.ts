@@ -4,7 +4,7 @@ import type { DB, ReviewsTable } from '../../db/schema.js';
 import { lockRows } from '../../db/sql.js';
 import { hasRole, type Principal, type Role } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
-import { AppError, badRequest, conflict, notFound, ruleViolation } from '../../platform/errors.js';
+import { badRequest, conflict, notFound, ruleViolation } from '../../platform/errors.js';
 import { nextNumber } from '../../platform/numbering.js';
 import { decodeCursor, page } from '../../platform/pagination.js';
 import { auditCreate, updateVersioned } from '../../platform/records.js';
@@ -12,11 +12,10 @@ import { runtime } from '../../platform/runtime.js';
 import { whereAfter } from '../../db/sql.js';
 import { getProperty } from '../settings/settings.service.js';
 import { groupMemberIds, notifyUsers } from '../notifications/notifications.service.js';
-import { queueCaseMail, queueStaffMail, type StaffTemplateKey } from '../mail/outbox.service.js';
+import { queueStaffMail, type StaffTemplateKey } from '../mail/outbox.service.js';
 import { configurationFor, getConfiguration, type FieldMapping } from './configurations.service.js';
 import { allowedReviewActions, assertReviewTransition, isReviewEditable, type ReviewAction, type ReviewActor, type ReviewState } from './review.workflow.js';
 import type { ReviewDto, updateReviewBody } from './reviews.schemas.js';
-import { reviewSchema } from './reviews.schemas.js';
 import { copyProgress } from './major-reviews.service.js';
 
 // Post case reviews (SPEC §7): created from a resolved case, edited, approved per the
@@ -470,10 +469,8 @@ export async function addWorkNote(db: Kysely<DB>, who: Staff, number: string, bo
   });
 }
 
-export { reviewSchema };
 export type { ReviewWithCase };
 export { findReview, actorsOf, lockReview, namedApprovers, reviewUrl, MAJOR_ROLES };
-export const toReviewError = (message: string) => new AppError('rule_violation', message);
 
 /** The review's activity history, newest first: field and state changes, decisions, work notes, publications. */
 export async function reviewHistory(db: Kysely<DB>, number: string) {
