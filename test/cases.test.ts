@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reopenByCustomer } from '../src/modules/cases/case-actions.service.js';
+import { autoCloseResolved } from '../src/modules/cases/auto-close.js';
+import { clock } from '../src/platform/clock.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { act, makeAccount, makeAsset, makeCase, makeContact, makeCustomer, makeGroup, makeQueue, makeUser } from './helpers/factories.js';
 
@@ -226,6 +228,32 @@ describe('automatic reopening', () => {
     await act(t, c.number, 'start', {}, agentCookie);
     expect(await t.db.transaction().execute((trx) => reopenByCustomer(trx, c.id, 'again'))).toBe(false);
     expect((await t.call('GET', `/api/v1/cases/${c.number}`, { as: agentCookie })).json().status).toBe('in_progress');
+  });
+});
+
+describe('auto-close', () => {
+  it('closes resolved cases cases.autoCloseAfterDays after resolution; 0 turns it off', async () => {
+    const c = await makeCase(t);
+    await act(t, c.number, 'resolve', solved, agentCookie);
+    expect(await autoCloseResolved(t.db)).toBe(0); // not yet due
+    // Properties change before the clock moves (sessions last hours, not days).
+    await t.call('PATCH', '/api/v1/properties/cases.autoCloseAfterDays', { as: t.adminCookie, body: { value: 0 } });
+    clock.advance(8 * 86_400_000);
+    try {
+      expect(await autoCloseResolved(t.db)).toBe(0);
+    } finally {
+      clock.reset();
+    }
+    await t.call('PATCH', '/api/v1/properties/cases.autoCloseAfterDays', { as: t.adminCookie, body: { value: 7 } });
+    clock.advance(8 * 86_400_000);
+    try {
+      expect(await autoCloseResolved(t.db)).toBeGreaterThanOrEqual(1);
+      const after = await t.db.selectFrom('cases').select(['status', 'closed_at']).where('number', '=', c.number).executeTakeFirstOrThrow();
+      expect(after.status).toBe('closed');
+      expect(after.closed_at).toBeTruthy();
+    } finally {
+      clock.reset();
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { act, makeAccount, makeCase, makeContact, makeUser } from './helpers/factories.js';
+import nodemailer from 'nodemailer';
+import { createInboundSmtp } from '../src/modules/mail/smtp-listener.js';
 import { receiveFixture } from './helpers/mail.js';
 
 let t: TestApp;
@@ -153,6 +155,26 @@ describe('inbound mail', () => {
     const [latest] = await comments(c.number);
     expect(latest.body).toContain('It works now, thanks!');
     expect(latest.body).not.toContain('<script>');
+  });
+});
+
+describe('the SMTP listener', () => {
+  it('takes mail through the same pipeline: a known contact opens a case, a malformed message is refused', async () => {
+    const server = createInboundSmtp(t.db, t.config.dataDir, { info: () => {}, warn: () => {} });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as { port: number }).port;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    try {
+      const info = await transport.sendMail({ from: contact.email, to: 'support@casebook.local', subject: 'Sent over SMTP to the listener', text: 'Hello from SMTP.' });
+      expect(info.accepted).toEqual(['support@casebook.local']);
+      const c = await t.db.selectFrom('cases').select(['number', 'channel', 'contact_id']).where('short_description', '=', 'Sent over SMTP to the listener').executeTakeFirstOrThrow();
+      expect(c).toMatchObject({ channel: 'email', contact_id: contact.id });
+      // No From address: permanently refused (5xx), nothing stored.
+      await expect(transport.sendMail({ envelope: { from: 'x@y.test', to: 'support@casebook.local' }, raw: 'Subject: no sender\r\n\r\nbody\r\n' })).rejects.toThrow(/550/);
+    } finally {
+      transport.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
