@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Box, Checkbox, Group, List, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Box, Checkbox, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api';
@@ -8,8 +8,9 @@ import { ArticleDraftDialog } from '../knowledge/ArticleDraftDialog';
 import { LinkedArticles, SuggestedArticles } from '../knowledge/CaseArticles';
 import { knowledgeApi, type ArticleDraftOffer } from '../knowledge/knowledgeApi';
 import { ActionDialog, type DialogProps, type DialogRun } from './ActionDialogs';
-import { ActivityIcon, activityLabel, humanize } from './format';
+import { ActivityIcon, activityLabel } from './format';
 import { useResolutionCodes } from './lookups';
+import { ResolutionFields } from './ResolutionFields';
 import { actionFieldErrors, type ActionInput } from './useCaseAction';
 
 export const activitiesKey = (number: string) => ['cases', 'activities', number] as const;
@@ -129,29 +130,18 @@ export function ResolveDialog({ opened, onClose, kase, run: action }: DialogProp
         )
       }
     >
-      <Select
-        label="Resolution code"
-        placeholder="Choose a code"
-        required
-        allowDeselect={false}
-        data={codes.map((c) => ({ value: c, label: humanize(c) }))}
-        value={code}
-        onChange={(v) => (setCode(v), setLocal((p) => ({ ...p, resolutionCode: undefined })))}
-        error={errors.resolutionCode}
-        comboboxProps={{ withinPortal: true }}
-        data-autofocus
-      />
-      <Textarea label="Cause" description="What caused the problem, if known." autosize minRows={2} maxRows={6} value={cause} onChange={(e) => setCause(e.currentTarget.value)} error={errors.cause} />
-      <Textarea
-        label="Resolution notes"
-        required
-        description="What was done. The contact sees this with the resolution."
-        autosize
-        minRows={3}
-        maxRows={10}
-        value={notes}
-        onChange={(e) => (setNotes(e.currentTarget.value), setLocal((p) => ({ ...p, resolutionNotes: undefined })))}
-        error={errors.resolutionNotes}
+      <ResolutionFields
+        codes={codes}
+        code={code}
+        setCode={setCode}
+        cause={cause}
+        setCause={setCause}
+        notes={notes}
+        setNotes={setNotes}
+        errors={errors}
+        setLocal={setLocal}
+        causeDescription="What caused the problem, if known."
+        notesDescription="What was done. The contact sees this with the resolution."
       />
       <ResolveArticles caseNumber={kase.number} />
       {n > 0 && !refused && (

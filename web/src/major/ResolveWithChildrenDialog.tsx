@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Checkbox, Select, SimpleGrid, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Alert, Checkbox, Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useQueries } from '@tanstack/react-query';
 import { ApiError } from '../api';
 import { ActionDialog, type DialogProps } from '../cases/ActionDialogs';
-import { activityLabel, CaseStatusBadge, humanize } from '../cases/format';
+import { activityLabel, CaseStatusBadge } from '../cases/format';
 import { useResolutionCodes } from '../cases/lookups';
+import { ResolutionFields } from '../cases/ResolutionFields';
 import { activitiesKey } from '../cases/ResolveDialog';
 import { actionFieldErrors } from '../cases/useCaseAction';
 import { casesApi } from '../casesApi';
@@ -97,31 +98,19 @@ export function ResolveWithChildrenDialog({ opened, onClose, kase, run }: Dialog
           </Table.Tbody>
         </Table>
       </Stack>
-      <SimpleGrid cols={2} spacing="sm">
-        <Select
-          label="Resolution code"
-          required
-          placeholder="Choose a code"
-          allowDeselect={false}
-          data={codes.map((c) => ({ value: c, label: humanize(c) }))}
-          value={code}
-          onChange={(v) => (setCode(v), setLocal((p) => ({ ...p, resolutionCode: undefined })))}
-          error={errors.resolutionCode}
-          comboboxProps={{ withinPortal: true }}
-          data-autofocus
-        />
-        <Textarea label="Cause" description="The incident's cause, if known." autosize minRows={1} maxRows={4} value={cause} onChange={(e) => setCause(e.currentTarget.value)} error={errors.cause} />
-      </SimpleGrid>
-      <Textarea
-        label="Resolution notes"
-        required
-        description="Sent to every contact with their case's resolution."
-        autosize
-        minRows={3}
-        maxRows={8}
-        value={notes}
-        onChange={(e) => (setNotes(e.currentTarget.value), setLocal((p) => ({ ...p, resolutionNotes: undefined })))}
-        error={errors.resolutionNotes}
+      <ResolutionFields
+        compact
+        codes={codes}
+        code={code}
+        setCode={setCode}
+        cause={cause}
+        setCause={setCause}
+        notes={notes}
+        setNotes={setNotes}
+        errors={errors}
+        setLocal={setLocal}
+        causeDescription="The incident's cause, if known."
+        notesDescription="Sent to every contact with their case's resolution."
       />
       {shown.length > 0 && (
         <Alert color={refused ? 'red' : 'yellow'} variant="light" title={`${shown.length} open ${shown.length === 1 ? 'activity' : 'activities'}`} p="sm">
