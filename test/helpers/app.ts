@@ -30,13 +30,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A running app on a fresh database with one admin signed in. */
-export async function startTestApp(): Promise<TestApp> {
+/** A running app on a fresh database with one admin signed in; `overrides` change settings (e.g. the rate limit). */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const config: Config = {
     ...loadConfig({ CASEBOOK_DATA_DIR: testDb.dataDir, LOG_LEVEL: 'silent', CASEBOOK_INBOUND_TOKEN: INBOUND_TOKEN, CASEBOOK_PUBLIC_URL: 'https://support.example.test' }),
     database: testDb.config,
     webDir: `${testDb.dataDir}/no-web`,
+    ...overrides,
   };
   const database = openDatabase(config.database, { poolSize: 12 });
   await migrateToLatest(database.db);
