@@ -55,7 +55,7 @@ export function registerCrudRoutes<Dto extends { version: number }, Q, C, U>(zod
       tags,
       summary: `Change a ${s.noun} (send If-Match with the version you read)`,
       params: idParams,
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
       body: s.updateBody,
       response: { 200: s.schema, ...errors },
     },

@@ -27,7 +27,7 @@ export async function activitiesRoutes(app: App): Promise<void> {
       tags: ['activities'],
       summary: 'Edit, complete, cancel or reopen an activity (If-Match: version)',
       params: idParams,
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
       body: activities.updateActivityBody,
       response: { 200: activities.activitySchema, ...errors },
     },

@@ -7,7 +7,7 @@ import * as actions from './case-actions.service.js';
 import * as s from './cases.schemas.js';
 import * as cases from './cases.service.js';
 
-const ifMatch = z.object({ 'if-match': z.string().optional() });
+const ifMatch = z.object({ 'if-match': z.string().max(100).optional() });
 
 export async function casesRoutes(app: App): Promise<void> {
   const db = app.db;

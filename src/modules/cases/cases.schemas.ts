@@ -118,7 +118,7 @@ export const caseListQuery = z.strictObject({
 });
 export type CaseListQuery = z.infer<typeof caseListQuery>;
 
-export const numberParams = z.strictObject({ number: z.string().regex(/^CS\d{7,}$/, 'must be a case number like CS0001001') });
+export const numberParams = z.strictObject({ number: z.string().max(20).regex(/^CS\d{7,}$/, 'must be a case number like CS0001001') });
 
 export const assignBody = z
   .strictObject({ assigneeId: id.nullable().optional(), assignmentGroupId: id.nullable().optional() })

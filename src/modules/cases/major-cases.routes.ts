@@ -21,7 +21,7 @@ export async function majorCasesRoutes(app: App): Promise<void> {
       tags: ['major cases'],
       summary: 'Mark a case major, or unmark it while it has no children (manager, major issue manager)',
       params: numberParams,
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
       body: z.strictObject({ major: z.boolean() }),
       response: { 200: caseSchema, ...errors },
     },
@@ -41,7 +41,7 @@ export async function majorCasesRoutes(app: App): Promise<void> {
       tags: ['major cases'],
       summary: 'Link cases (of any account) as children of a major case',
       params: numberParams,
-      body: z.strictObject({ caseNumbers: z.array(z.string().regex(/^CS\d{7,}$/, 'must be case numbers')).min(1).max(500) }),
+      body: z.strictObject({ caseNumbers: z.array(z.string().max(20).regex(/^CS\d{7,}$/, 'must be case numbers')).min(1).max(500) }),
       response: { 200: z.object({ items: z.array(major.childSchema) }), ...errors },
     },
     handler: async (req) => {

@@ -7,8 +7,8 @@ import { numberParams } from '../cases/cases.schemas.js';
 import * as kb from './knowledge.service.js';
 import { markdownToSafeHtml } from './markdown-html.js';
 
-const articleParams = z.strictObject({ number: z.string().regex(/^KB\d{7,}$/, 'must be an article number like KB0001001') });
-const ifMatch = z.object({ 'if-match': z.string().optional() });
+const articleParams = z.strictObject({ number: z.string().max(20).regex(/^KB\d{7,}$/, 'must be an article number like KB0001001') });
+const ifMatch = z.object({ 'if-match': z.string().max(100).optional() });
 
 export async function knowledgeRoutes(app: App): Promise<void> {
   const db = app.db;

@@ -43,7 +43,7 @@ export const createArticleBody = z.strictObject({
   product: optionalText(200),
   category: optionalText(100),
   /** Link the new draft to this case (the "create article after resolution" offer). */
-  caseNumber: z.string().regex(/^CS\d{7,}$/).optional(),
+  caseNumber: z.string().max(20).regex(/^CS\d{7,}$/).optional(),
 });
 export const updateArticleBody = z.strictObject({ title: text(300).optional(), body: z.string().max(200_000).optional(), product: optionalText(200), category: optionalText(100) });
 export const articleListQuery = z.strictObject({

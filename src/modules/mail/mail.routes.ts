@@ -84,7 +84,7 @@ export async function mailRoutes(app: App): Promise<void> {
       tags: ['mail'],
       summary: 'Change an email template (Liquid; checked before it is saved)',
       params: z.strictObject({ key: z.string().max(60) }),
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
       body: templates.templateBody,
       response: { 200: templates.emailTemplateSchema, ...errors },
     },

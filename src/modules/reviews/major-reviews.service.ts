@@ -19,7 +19,7 @@ import { findReview, lockReview, MAJOR_ROLES, type Staff } from './reviews.servi
 
 export const copyBody = z
   .strictObject({
-    caseNumbers: z.array(z.string().regex(/^CS\d{7,}$/, 'must be case numbers')).max(500).optional(),
+    caseNumbers: z.array(z.string().max(20).regex(/^CS\d{7,}$/, 'must be case numbers')).max(500).optional(),
     publish: z.boolean().optional(),
     overwrite: z.boolean().optional(),
   })

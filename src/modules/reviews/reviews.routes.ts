@@ -10,7 +10,7 @@ import * as s from './reviews.schemas.js';
 import * as reviews from './reviews.service.js';
 import * as majorReviews from './major-reviews.service.js';
 
-const ifMatch = z.object({ 'if-match': z.string().optional() });
+const ifMatch = z.object({ 'if-match': z.string().max(100).optional() });
 
 export async function reviewsRoutes(app: App): Promise<void> {
   const db = app.db;

@@ -102,7 +102,7 @@ export const reviewListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const reviewNumberParams = z.strictObject({ number: z.string().regex(/^PCR\d{7,}$/, 'must be a review number like PCR0001001') });
+export const reviewNumberParams = z.strictObject({ number: z.string().max(20).regex(/^PCR\d{7,}$/, 'must be a review number like PCR0001001') });
 
 export const documentSchema = z.object({
   id: z.number(),

@@ -41,8 +41,8 @@ export async function settingsRoutes(app: App): Promise<void> {
       tags: ['settings'],
       summary: 'Change a system property (typed value)',
       params: z.strictObject({ key: z.string().max(120) }),
-      headers: z.object({ 'if-match': z.string().optional() }),
-      body: z.strictObject({ value: z.union([z.string(), z.number(), z.boolean()]) }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
+      body: z.strictObject({ value: z.union([z.string().max(2000, 'must be at most 2000 characters'), z.number(), z.boolean()]) }),
       response: { 200: propertySchema, ...errors },
     },
     handler: async (req, reply) => {

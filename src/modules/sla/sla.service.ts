@@ -26,7 +26,7 @@ const workingHours = z
   .partialRecord(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(z.tuple([clockText, clockText])).max(6))
   .refine((w) => Object.values(w).every((iv) => iv.every(([a, b]) => parseClock(b) > parseClock(a))), 'each interval must end after it starts')
   .refine((w) => Object.values(w).some((iv) => iv.length > 0), 'a calendar needs working hours on at least one day');
-const timezone = z.string().refine((tz) => {
+const timezone = z.string().max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

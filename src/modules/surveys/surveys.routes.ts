@@ -38,7 +38,7 @@ export async function surveysRoutes(app: App): Promise<void> {
       tags: ['surveys'],
       summary: "Change a score's label or outcome (reopen or close)",
       params: z.strictObject({ score: z.coerce.number().int().min(1).max(5) }),
-      headers: z.object({ 'if-match': z.string().optional() }),
+      headers: z.object({ 'if-match': z.string().max(100).optional() }),
       body: z.strictObject({ label: z.string().trim().min(1).max(100).optional(), outcome: z.enum(['reopen', 'close']).optional() }),
       response: { 200: surveys.levelSchema, ...errors },
     },
