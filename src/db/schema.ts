@@ -438,6 +438,25 @@ export interface CaseArticlesTable {
   linked_at: string;
 }
 
+export interface AuthTokensTable {
+  id: Generated<number>;
+  kind: 'password_reset' | 'invitation';
+  principal_type: 'user' | 'contact';
+  principal_id: number;
+  token_hash: string;
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+export interface LoginFailuresTable {
+  email: string;
+  failures: number;
+  last_failed_at: string;
+  locked_until: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -483,4 +502,6 @@ export interface DB {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   case_articles: CaseArticlesTable;
+  auth_tokens: AuthTokensTable;
+  login_failures: LoginFailuresTable;
 }
