@@ -15,7 +15,7 @@ import type { DB } from './db/schema.js';
 import { registerAccessControl } from './platform/access.js';
 import type { App } from './platform/app-types.js';
 import { AppError, installErrorHandler } from './platform/errors.js';
-import { registerIdempotency } from './platform/idempotency.js';
+import { registerIdempotency, requestScopedDatabase } from './platform/idempotency.js';
 import { runtime } from './platform/runtime.js';
 import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
 import { authRoutes } from './modules/identity/auth.routes.js';
@@ -53,7 +53,8 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate('db', db);
+  // Routes query through this: a request with an Idempotency-Key runs in its own transaction.
+  app.decorate('db', requestScopedDatabase(db));
   app.decorate('config', config);
   app.decorate('documentRenderer', new DocumentRenderer(config.dataDir));
   runtime.publicUrl = config.publicUrl;

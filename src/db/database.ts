@@ -100,6 +100,16 @@ class SplitSqliteDriver implements Driver {
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     (connection as RoutingConnection).release();
   }
+  // Savepoints: a keyed request's transaction runs each service transaction as one (platform/idempotency.ts).
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint "${name.replace(/"/g, '')}"`));
+  }
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to "${name.replace(/"/g, '')}"`));
+  }
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release "${name.replace(/"/g, '')}"`));
+  }
   async destroy(): Promise<void> {
     if (this.reader.database !== this.writer.database) this.reader.database.close();
     this.writer.database.close();
