@@ -19,6 +19,8 @@ import { registerIdempotency, requestScopedDatabase } from './platform/idempoten
 import { runtime } from './platform/runtime.js';
 import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
 import { authRoutes } from './modules/identity/auth.routes.js';
+import { accountRecoveryRoutes } from './modules/identity/account-recovery.routes.js';
+import { registerCsrfProtection } from './platform/csrf.js';
 import { usersRoutes } from './modules/identity/users.routes.js';
 import { groupsRoutes } from './modules/identity/groups.routes.js';
 import { customersRoutes } from './modules/customers/customers.routes.js';
@@ -97,6 +99,12 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
     transform: jsonSchemaTransform,
   });
 
+  // API answers hold private data: no cache (browser or proxy) keeps them.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  registerCsrfProtection(app, config.publicUrl);
+
   // Who is calling, for every API request: a session cookie or a personal API token.
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
@@ -131,6 +139,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   });
 
   await app.register(authRoutes);
+  await app.register(accountRecoveryRoutes);
   await app.register(usersRoutes);
   await app.register(groupsRoutes);
   await app.register(customersRoutes);

@@ -18,7 +18,7 @@ describe('sign-in and sessions', () => {
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === 'casebook_session')!;
     expect(cookie.httpOnly).toBe(true);
-    expect(cookie.sameSite).toBe('Lax');
+    expect(cookie.sameSite).toBe('Strict');
     expect(res.json()).toMatchObject({ type: 'user', email: ADMIN.email, roles: ['admin'], accountId: null });
     const me = await t.call('GET', '/api/v1/me', { as: `casebook_session=${cookie.value}` });
     expect(me.json().email).toBe(ADMIN.email);

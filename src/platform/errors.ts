@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'rule_violation'
   | 'idempotency_key_reused'
   | 'rate_limited'
+  | 'locked'
+  | 'csrf'
   | 'unsupported_media_type'
   | 'internal_error';
 
@@ -31,6 +33,8 @@ const statusOf: Record<ErrorCode, number> = {
   rule_violation: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  locked: 423,
+  csrf: 403,
   internal_error: 500,
 };
 

@@ -32,7 +32,7 @@ afterAll(() => t?.close());
 
 describe('maximum lengths on every request string', () => {
   it('the OpenAPI document has a maxLength (or an enum / format) on each request string property and query parameter', () => {
-    const doc = t.app.swagger() as { paths: Record<string, Record<string, Schema>> };
+    const doc = t.app.swagger() as unknown as { paths: Record<string, Record<string, Schema>> };
     const problems: string[] = [];
     let operations = 0;
     let inputs = 0;

@@ -5,6 +5,7 @@ import { clock } from '../../platform/clock.js';
 import { AppError, badRequest, notFound, rethrowUnique } from '../../platform/errors.js';
 import { decodeCursor, page } from '../../platform/pagination.js';
 import { auditCreate, updateVersioned } from '../../platform/records.js';
+import { sendInvitation } from '../identity/account-tokens.service.js';
 import { hashPassword } from '../identity/passwords.js';
 import type { AccountDto, AssetDto, ContactDto } from './customers.schemas.js';
 import * as repo from './customers.repository.js';
@@ -173,6 +174,8 @@ export async function createContact(db: Kysely<DB>, actor: Actor, input: Contact
         .returning('id')
         .executeTakeFirstOrThrow();
       await auditCreate(trx, actor, 'contact', row.id, { ...values, password: passwordHash }, ['password']);
+      // A portal contact without a password is invited to choose one.
+      if (!passwordHash && values.portal_access === 1 && values.active === 1) await sendInvitation(trx, 'contact', row.id, actor);
       return row.id;
     },
     'email',

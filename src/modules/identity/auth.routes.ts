@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { App } from '../../platform/app-types.js';
 import { requireUser, type Principal } from '../../platform/access.js';
-import { errors, idParams } from '../../platform/http.js';
+import { errors, errorSchema, idParams } from '../../platform/http.js';
+import { forbidden } from '../../platform/errors.js';
 import * as auth from './auth.service.js';
 import { createdTokenSchema, createTokenBody, loginBody, meSchema, tokenSchema } from './identity.schemas.js';
 
@@ -19,14 +20,15 @@ export async function authRoutes(app: App): Promise<void> {
 
   app.post('/api/v1/auth/login', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie', body: loginBody, response: { 200: meSchema, ...errors } },
+    schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie (429 after a burst of failures, 423 while the sign-in is locked)', body: loginBody, response: { 200: meSchema, 423: errorSchema, ...errors } },
     handler: async (req, reply) => {
       const session = await auth.login(app.db, throttle, req.body, req.ip, app.config.sessionTtlHours);
       // Whatever session the browser had before is ended: a new id on every sign-in.
       await auth.logout(app.db, req.sessionId);
       reply.setCookie(auth.SESSION_COOKIE, session.cookieValue, {
         httpOnly: true,
-        sameSite: 'lax',
+        // strict: no other site can make the browser send it, not even on a top-level link.
+        sameSite: 'strict',
         secure: app.config.secureCookies,
         path: '/',
         expires: new Date(session.expiresAt),
@@ -67,6 +69,8 @@ export async function authRoutes(app: App): Promise<void> {
     },
     handler: async (req, reply) => {
       const user = requireUser(req);
+      // A token cannot mint tokens: a leaked one must not outlive its own revocation.
+      if (user.via === 'token') throw forbidden('An API token cannot create tokens; sign in to make one');
       return reply.status(201).send(await auth.createToken(app.db, user.id, req.body.name));
     },
   });

@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js';
 import type { Principal, Role } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { assertNotLocked, clearFailures, recordFailure } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { findUserById, rolesOf } from './users.repository.js';
 
@@ -62,7 +63,9 @@ async function contactPrincipal(db: Kysely<DB>, id: number): Promise<Principal |
   return { type: 'contact', id: c.id, email: c.email, name: c.name, accountId: c.account_id, roles: ['customer'], via: 'session' };
 }
 
-/** Checks credentials and opens a new session (always a fresh id). */
+/** Checks credentials and opens a new session (always a fresh id). Too many recent failures give
+ *  429 (per email and per address, in memory); a run of consecutive failures locks the email's
+ *  sign-in for a while (423, in the database, so every instance agrees). */
 export async function login(
   db: Kysely<DB>,
   throttle: LoginThrottle,
@@ -71,6 +74,7 @@ export async function login(
   ttlHours: number,
 ): Promise<SessionResult> {
   throttle.assertAllowed(input.email, ip);
+  await assertNotLocked(db, input.email);
   let principalType: 'user' | 'contact' | null = null;
   let principalId = 0;
   let hash: string | null = null;
@@ -90,9 +94,11 @@ export async function login(
   const principal = ok && principalType ? await principalFor(db, principalType, principalId, 'session') : null;
   if (!principal) {
     throttle.fail(input.email, ip);
+    await recordFailure(db, input.email);
     throw new AppError('unauthenticated', 'Email or password is wrong');
   }
   throttle.succeed(input.email);
+  await clearFailures(db, input.email);
   const cookieValue = randomBytes(32).toString('base64url');
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + ttlHours * 3600_000).toISOString();

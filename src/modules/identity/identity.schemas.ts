@@ -8,6 +8,8 @@ export const userSchema = z.object({
   roles: z.array(staffRoleSchema),
   active: z.boolean(),
   hasPassword: z.boolean(),
+  /** Set while signing in is locked after too many failed attempts. */
+  lockedUntil: z.string().nullable(),
   groupIds: z.array(z.number()),
   createdAt: z.string(),
   updatedAt: z.string(),

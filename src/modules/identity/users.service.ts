@@ -8,6 +8,8 @@ import { AppError, conflict, forbidden, notFound, rethrowUnique } from '../../pl
 import { decodeCursor, page } from '../../platform/pagination.js';
 import { auditCreate, updateVersioned } from '../../platform/records.js';
 import type { UserDto } from './identity.schemas.js';
+import { sendInvitation } from './account-tokens.service.js';
+import { lockedUntil } from './lockout.js';
 import { hashPassword } from './passwords.js';
 import * as repo from './users.repository.js';
 
@@ -20,7 +22,7 @@ export interface CreateUserInput {
 }
 export type UpdateUserInput = Partial<CreateUserInput>;
 
-function toDto(row: repo.UserRow, roles: string[], groupIds: number[]): UserDto {
+function toDto(row: repo.UserRow, roles: string[], groupIds: number[], locked: string | null): UserDto {
   return {
     id: row.id,
     email: row.email,
@@ -28,6 +30,7 @@ function toDto(row: repo.UserRow, roles: string[], groupIds: number[]): UserDto 
     roles: roles as UserDto['roles'],
     active: row.active === 1,
     hasPassword: row.password_hash !== null,
+    lockedUntil: locked,
     groupIds,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -37,8 +40,8 @@ function toDto(row: repo.UserRow, roles: string[], groupIds: number[]): UserDto 
 
 async function toDtos(db: Kysely<DB>, rows: repo.UserRow[]): Promise<UserDto[]> {
   const ids = rows.map((r) => r.id);
-  const [roles, groups] = await Promise.all([repo.rolesOf(db, ids), repo.groupIdsOf(db, ids)]);
-  return rows.map((r) => toDto(r, roles.get(r.id) ?? [], groups.get(r.id) ?? []));
+  const [roles, groups, locks] = await Promise.all([repo.rolesOf(db, ids), repo.groupIdsOf(db, ids), lockedUntil(db, rows.map((r) => r.email))]);
+  return rows.map((r) => toDto(r, roles.get(r.id) ?? [], groups.get(r.id) ?? [], locks.get(r.email) ?? null));
 }
 
 /** One user as the API shows it, or 404. */
@@ -71,7 +74,8 @@ function assertMayGrant(actor: Principal, roles: readonly string[]): void {
   if (missing.length) throw forbidden(`You cannot grant roles you do not hold: ${missing.join(', ')}`);
 }
 
-/** Creates a staff user with roles; the password, if given, is stored as an argon2id hash. */
+/** Creates a staff user with roles; the password, if given, is stored as an argon2id hash. Without
+ *  one, an active user is mailed an invitation link that sets it (SPEC §10). */
 export async function createUser(db: Kysely<DB>, actor: Principal | { type: 'system' }, input: CreateUserInput): Promise<UserDto> {
   if (actor.type !== 'system') assertMayGrant(actor, input.roles);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
@@ -87,6 +91,7 @@ export async function createUser(db: Kysely<DB>, actor: Principal | { type: 'sys
         .executeTakeFirstOrThrow();
       await repo.replaceRoles(trx, row.id, roles);
       await auditCreate(trx, actor as Actor, 'user', row.id, { email: input.email, name: input.name, roles, active: input.active !== false, password: passwordHash }, ['password']);
+      if (!passwordHash && input.active !== false) await sendInvitation(trx, 'user', row.id, actor as Actor);
       return row.id;
     })
     .catch((err) => rethrowUnique(err, 'email', `A user with email ${input.email} already exists`));
