@@ -17,6 +17,7 @@ import type { App } from './platform/app-types.js';
 import { AppError, installErrorHandler } from './platform/errors.js';
 import { registerIdempotency, requestScopedDatabase } from './platform/idempotency.js';
 import { runtime } from './platform/runtime.js';
+import { registerTextGuard } from './platform/text-guard.js';
 import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
 import { authRoutes } from './modules/identity/auth.routes.js';
 import { accountRecoveryRoutes } from './modules/identity/account-recovery.routes.js';
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   });
   registerAccessControl(app);
   registerIdempotency(app, db);
+  registerTextGuard(app);
 
   app.get('/api/docs', {
     config: { access: 'public' },

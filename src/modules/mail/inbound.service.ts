@@ -8,6 +8,7 @@ import { getProperty } from '../settings/settings.service.js';
 import { createCase } from '../cases/cases.service.js';
 import { reopenByCustomer } from '../cases/case-actions.service.js';
 import { notifyUsers } from '../notifications/notifications.service.js';
+import { withoutNul } from '../../platform/text-guard.js';
 
 // Inbound email (SPEC §4): one pipeline for the SMTP listener and POST /inbound/email. A reply is
 // matched to its case by In-Reply-To/References, else by the [CS…] subject tag; a participant's
@@ -101,6 +102,13 @@ export async function parseEmail(raw: Buffer): Promise<ParsedMail & { fromAddres
   if (!mail.headers.size || (!mail.subject && !mail.text && !mail.attachments.length)) {
     throw badRequest('Not an email: no subject, no body and no attachments');
   }
+  // Mail may carry NUL characters, which no text column keeps (PostgreSQL refuses them): drop them.
+  if (mail.subject) mail.subject = withoutNul(mail.subject);
+  if (mail.text) mail.text = withoutNul(mail.text);
+  for (const a of mail.from?.value ?? []) if (a.name) a.name = withoutNul(a.name);
+  if (mail.messageId) mail.messageId = withoutNul(mail.messageId);
+  if (mail.inReplyTo) mail.inReplyTo = withoutNul(mail.inReplyTo);
+  if (mail.references) mail.references = Array.isArray(mail.references) ? mail.references.map(withoutNul) : withoutNul(mail.references);
   return Object.assign(mail, { fromAddress });
 }
 

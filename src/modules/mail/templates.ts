@@ -1,5 +1,6 @@
 import { Liquid } from 'liquidjs';
 import { badRequest } from '../../platform/errors.js';
+import { withoutBidiControls } from '../../platform/text-guard.js';
 
 // Email templates are Liquid text written by admins. They see only the data we hand them, can't
 // include files (no file system) and are bounded in time and size. Values are HTML-escaped for
@@ -39,7 +40,8 @@ export interface RenderedMail {
 export type TemplateData = Record<string, unknown>;
 
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').trim().slice(0, 900);
+  // Line breaks would start new header lines; direction overrides would reorder the [CS…] tag.
+  return withoutBidiControls(s.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')).trim().slice(0, 900);
 }
 
 /** Renders a template's subject and body for one mail. */

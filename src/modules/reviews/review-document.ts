@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 import { badRequest } from '../../platform/errors.js';
+import { withoutBidiControls } from '../../platform/text-guard.js';
 
 // Renders review documents with Typst. The compiler's root is an empty directory of its own, so a
 // template cannot read the database, the configuration or anything else (NOTES.md); data goes in
@@ -37,7 +38,9 @@ export class DocumentRenderer {
   render(source: string, data: unknown): Buffer {
     const file = path.join(this.root, `template-${createHash('sha1').update(source).digest('hex')}.typ`);
     this.compiler.addSource(file, source);
-    const result = this.compiler.compile({ mainFilePath: file, inputs: { data: JSON.stringify(data) } });
+    // Direction overrides are dropped from the data: a document shows text in the order it was written.
+    const json = JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? withoutBidiControls(value) : value));
+    const result = this.compiler.compile({ mainFilePath: file, inputs: { data: json } });
     try {
       if (result.hasError() || !result.result) {
         const diagnostics = this.compiler.fetchDiagnostics(result.takeDiagnostics()!) as {
