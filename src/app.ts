@@ -40,6 +40,7 @@ import { reviewConfigRoutes } from './modules/reviews/configurations.routes.js';
 import { majorCasesRoutes } from './modules/cases/major-cases.routes.js';
 import { slaRoutes } from './modules/sla/sla.routes.js';
 import { knowledgeRoutes } from './modules/knowledge/knowledge.routes.js';
+import { watchersRoutes } from './modules/watchers/watchers.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   await app.register(reviewConfigRoutes);
   await app.register(slaRoutes);
   await app.register(knowledgeRoutes);
+  await app.register(watchersRoutes);
 
   // The web app (workspace and portal): static files, and index.html for client-side routes.
   const index = path.join(config.webDir, 'index.html');

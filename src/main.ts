@@ -11,6 +11,7 @@ import { MailWorker } from './modules/mail/mail-worker.js';
 import { createInboundSmtp } from './modules/mail/smtp-listener.js';
 import { autoCloseResolved } from './modules/cases/auto-close.js';
 import { markBreaches } from './modules/sla/sla.service.js';
+import { queueDueDigests } from './modules/watchers/watchers.service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   // SLA breaches are marked when they happen, not when someone looks.
   const breaches = setInterval(() => void markBreaches(database.db).catch((err) => app.log.warn({ err }, 'breach check failed')), 60_000);
   breaches.unref();
+  // Without a mail worker (no SMTP_URL) watchers' digests still join the outbox; a worker queues them itself.
+  const digests = worker ? null : setInterval(() => void queueDueDigests(database.db).catch((err) => app.log.warn({ err }, 'digest round failed')), 30_000);
+  digests?.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     app.log.info(`${signal}: shutting down`);
     clearInterval(housekeeping);
     clearInterval(breaches);
+    if (digests) clearInterval(digests);
     await worker?.stop();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
     await app.close();

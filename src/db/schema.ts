@@ -504,4 +504,27 @@ export interface DB {
   case_articles: CaseArticlesTable;
   auth_tokens: AuthTokensTable;
   login_failures: LoginFailuresTable;
+  case_watchers: CaseWatchersTable;
+  watch_notices: WatchNoticesTable;
+}
+
+/** A case's watch list: a staff user or an extra email address (migration 0007). */
+export interface CaseWatchersTable {
+  id: Generated<number>;
+  case_id: number;
+  user_id: number | null;
+  email: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+/** An update waiting for a watcher's digest; outbox_id names the digest mail that listed it. */
+export interface WatchNoticesTable {
+  id: Generated<number>;
+  watcher_id: number;
+  case_id: number;
+  kind: string;
+  who: string;
+  summary: string;
+  created_at: string;
+  outbox_id: number | null;
 }

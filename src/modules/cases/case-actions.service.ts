@@ -17,6 +17,7 @@ import { queueCaseMail, type TemplateKey } from '../mail/outbox.service.js';
 import { createSurvey } from '../surveys/surveys.service.js';
 import { runtime } from '../../platform/runtime.js';
 import { slaChanges } from '../sla/sla.service.js';
+import { noteCaseUpdate } from '../watchers/watchers.service.js';
 
 // The workflow actions of SPEC §3 (start, assign, pick, escalate, next-stage, wait, resolve,
 // reactivate, cancel, close, and taking the next case of a queue). This service is the only code
@@ -57,7 +58,26 @@ async function runAction(
       extraAudit: result.audit,
     });
     await result.after?.(trx, row);
+    await noteWatchedChanges(trx, actor, row, changes);
   });
+}
+
+/** Tells the case's watchers (by their next digest) of a status change or a new assignee or group. */
+async function noteWatchedChanges(trx: Kysely<DB>, actor: Staff | { type: 'system' }, row: repo.CaseRow, changes: Record<string, unknown>) {
+  const who = actor.type === 'user' ? actor.name : 'Casebook';
+  const byUserId = actor.type === 'user' ? actor.id : null;
+  if (changes.status !== undefined && changes.status !== row.status) {
+    const [from, to] = [await statusByKey(trx, row.status), await statusByKey(trx, String(changes.status))];
+    await noteCaseUpdate(trx, row.id, { kind: 'status', who, text: `Status: ${from.label} → ${to.label}`, visibility: 'customer', byUserId });
+  }
+  if (changes.assignee_id !== undefined && changes.assignee_id !== row.assignee_id) {
+    const text = changes.assignee_id ? `Assigned to ${await userName(trx, Number(changes.assignee_id))}` : 'Assignee cleared';
+    await noteCaseUpdate(trx, row.id, { kind: 'assignment', who, text, visibility: 'internal', byUserId });
+  }
+  if (changes.assignment_group_id !== undefined && changes.assignment_group_id !== row.assignment_group_id) {
+    const group = changes.assignment_group_id ? await trx.selectFrom('groups').select('name').where('id', '=', Number(changes.assignment_group_id)).executeTakeFirst() : null;
+    await noteCaseUpdate(trx, row.id, { kind: 'assignment', who, text: group ? `Assignment group: ${group.name}` : 'Assignment group cleared', visibility: 'internal', byUserId });
+  }
 }
 
 async function userName(trx: Kysely<DB>, id: number): Promise<string> {
@@ -323,6 +343,7 @@ export async function reopenByCustomer(trx: Kysely<DB>, caseId: number, why: str
     actor: { type: 'system' },
     extraAudit: { before: { reopenReason: null }, after: { reopenReason: why } },
   });
+  await noteWatchedChanges(trx, { type: 'system' }, row, { status: 'reopened', assignee_id: null });
   const notice = { kind: 'case_reopened', caseId: row.id, title: `${row.number} was reopened: ${why}`, body: row.short_description };
   if (row.assignment_group_id) await notifyUsers(trx, await groupMemberIds(trx, row.assignment_group_id), notice);
   else if (row.assignee_id) await notifyUsers(trx, [row.assignee_id], notice);
@@ -344,5 +365,6 @@ export async function closeBySystem(trx: Kysely<DB>, caseId: number, why: string
     actor: { type: 'system' },
     extraAudit: { before: { closeReason: null }, after: { closeReason: why } },
   });
+  await noteWatchedChanges(trx, { type: 'system' }, row, { status: 'closed' });
   return true;
 }

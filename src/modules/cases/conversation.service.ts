@@ -10,6 +10,7 @@ import { assertCaseWorkable, caseIdOf, type Staff } from './cases.service.js';
 import { queueCaseMail } from '../mail/outbox.service.js';
 import { runtime } from '../../platform/runtime.js';
 import { recordFirstResponse } from '../sla/sla.service.js';
+import { noteCaseUpdate } from '../watchers/watchers.service.js';
 
 // The conversation on a case: comments (customer-visible "additional comments" or internal work
 // notes), attachments, and the timeline that merges them with activities and field changes.
@@ -103,6 +104,13 @@ export async function addComment(db: Kysely<DB>, actor: Staff, number: string, i
         commentId: row.id,
       });
     }
+    await noteCaseUpdate(trx, c.id, {
+      kind: input.visibility === 'customer' ? 'comment' : 'work_note',
+      who: actor.name,
+      text: `${input.visibility === 'customer' ? 'Comment' : 'Work note'}: ${input.body}`,
+      visibility: input.visibility,
+      byUserId: actor.id,
+    });
     await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', c.id).execute();
     return row.id;
   });

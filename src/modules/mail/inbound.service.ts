@@ -9,6 +9,7 @@ import { createCase } from '../cases/cases.service.js';
 import { reopenByCustomer } from '../cases/case-actions.service.js';
 import { notifyUsers } from '../notifications/notifications.service.js';
 import { withoutNul } from '../../platform/text-guard.js';
+import { isDigestMessage, noteCaseUpdate } from '../watchers/watchers.service.js';
 
 // Inbound email (SPEC §4): one pipeline for the SMTP listener and POST /inbound/email. A reply is
 // matched to its case by In-Reply-To/References, else by the [CS…] subject tag; a participant's
@@ -46,8 +47,24 @@ export function autoReason(mail: ParsedMail, from: string, ourAddress: string): 
   const local = from.split('@')[0] ?? '';
   if (/^(mailer-daemon|postmaster|no-?reply)$/.test(local)) return `sent by ${local}`;
   if (from === ourAddress.toLowerCase()) return 'sent from our own address (mail loop)';
+  // Responders that set no header at all still say what they are in the subject.
+  const subject = (mail.subject ?? '').trim();
+  const said = AUTO_SUBJECTS.find((re) => re.test(subject));
+  if (said) return `auto-reply subject "${subject.slice(0, 80)}"`;
   return null;
 }
+
+/** Subjects of out-of-office and other automatic replies, in the languages our customers write. */
+const AUTO_SUBJECTS = [
+  /^(re:\s*)?(out of (the )?office|ooo\b)/i,
+  /^(re:\s*)?(i am|i'm) (currently )?(out of (the )?office|away|on (vacation|holiday|leave))\b/i,
+  /^(automatic|auto)[ -]?(reply|response|antwort|réponse)\b/i,
+  /^auto(reply|response|responder)\b/i,
+  /^auto:/i,
+  /^(abwesenheitsnotiz|abwesend|automatische antwort)\b/i,
+  /^(réponse automatique|absence du bureau|respuesta automática|fuera de la oficina|risposta automatica|fuori sede)\b/i,
+  /^(delivery status notification|undeliver(ed|able) mail|mail delivery (failed|subsystem)|returned mail)\b/i,
+];
 
 /** The new words of a reply: quoted lines and the quoted original below "On … wrote:" are cut. */
 export function replyText(text: string): string {
@@ -79,6 +96,11 @@ async function findThreadCase(trx: Kysely<DB>, mail: ParsedMail) {
       .limit(1)
       .executeTakeFirst();
     if (hit?.case_id) return hit.case_id;
+  }
+  if (refs.length) {
+    // A reply to a mail that has no conversation row (a watcher's digest) still finds its case.
+    const sent = await trx.selectFrom('outbox').select('case_id').where('message_id', 'in', refs).where('case_id', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (sent?.case_id) return sent.case_id;
   }
   const tag = /\[(CS\d{7,})\]/.exec(mail.subject ?? '')?.[1];
   if (tag) {
@@ -195,7 +217,36 @@ export async function receiveEmail(db: Kysely<DB>, dataDir: string, raw: Buffer)
     if (caseId) {
       const c = await trx.selectFrom('cases').select(['id', 'number', 'contact_id', 'account_id', 'assignee_id', 'short_description']).where('id', '=', caseId).executeTakeFirstOrThrow();
       const participant = contact && (contact.id === c.contact_id || (c.account_id !== null && contact.account_id === c.account_id));
+      // A reply to one of our watcher digests joins the case but is not broadcast to the watchers
+      // again: two auto-responders on one watch list could otherwise keep each other busy.
+      const digestReply = await isDigestMessage(trx, references(mail));
       if (!participant) {
+        // Staff and the case's watchers are participants too; what they mail joins as a work note
+        // (it is no customer's word, so the contact does not see it unasked).
+        const staff = await trx.selectFrom('users').select(['id', 'name']).where('email', '=', from).where('active', '=', 1).executeTakeFirst();
+        const watcher = staff ? undefined : await trx.selectFrom('case_watchers').select('id').where('case_id', '=', caseId).where('email', '=', from).executeTakeFirst();
+        if (staff || watcher) {
+          const sender = mail.from?.value?.[0]?.name ? `${mail.from.value[0].name} <${from}>` : from;
+          const body = `Email from ${sender}${staff ? '' : ' (watching the case)'}:\n\n${replyText(text) || '(no text)'}`;
+          const note = await trx
+            .insertInto('comments')
+            .values({ case_id: caseId, visibility: 'internal', body, author_type: staff ? 'user' : 'system', author_id: staff?.id ?? null, created_at: now })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', caseId).execute();
+          const id = await record('added', { caseId, commentId: note.id });
+          if (files.length) {
+            await trx
+              .insertInto('attachments')
+              .values(files.map((f) => ({ case_id: caseId, comment_id: note.id, file_name: f.name, content_type: sniffType(f.head), size: f.size, sha256: f.sha256, visibility: 'internal' as const, uploaded_by_type: staff ? ('user' as const) : ('system' as const), uploaded_by_id: staff?.id ?? null, created_at: now })))
+              .execute();
+          }
+          if (!digestReply) await noteCaseUpdate(trx, caseId, { kind: 'email', who: sender, text: `Email: ${replyText(text)}`, visibility: 'internal', byUserId: staff?.id ?? null, byAddress: from });
+          if (c.assignee_id && c.assignee_id !== staff?.id) {
+            await notifyUsers(trx, [c.assignee_id], { kind: 'watcher_reply', caseId, title: `${c.number}: email from ${sender}`, body: mail.subject ?? '' });
+          }
+          return { outcome: 'added', caseNumber: c.number, messageId: id, reason: staff ? 'added as a work note (staff)' : 'added as a work note (watcher)' };
+        }
         const reason = `${from} is not a participant of ${c.number}: held for an agent`;
         const id = await record('held', { caseId, reason, contactId: contact?.id ?? null });
         if (c.assignee_id) await notifyUsers(trx, [c.assignee_id], { kind: 'mail_held', caseId, title: `Mail from ${from} on ${c.number} is held for you`, body: mail.subject ?? '' });
@@ -209,6 +260,10 @@ export async function receiveEmail(db: Kysely<DB>, dataDir: string, raw: Buffer)
       await attach(caseId, comment.id, contact!.id);
       await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', caseId).execute();
       const id = await record('added', { caseId, contactId: contact!.id, commentId: comment.id });
+      if (!digestReply) {
+        const name = mail.from?.value?.[0]?.name || from;
+        await noteCaseUpdate(trx, caseId, { kind: 'comment', who: name, text: `Customer reply (email): ${replyText(text)}`, visibility: 'customer', byAddress: from });
+      }
       const reopened = await reopenByCustomer(trx, caseId, 'the customer replied by email');
       if (!reopened && c.assignee_id) {
         await notifyUsers(trx, [c.assignee_id], { kind: 'customer_reply', caseId, title: `${c.number}: new reply from the customer`, body: c.short_description });

@@ -5,6 +5,7 @@ import { lockRows } from '../../db/sql.js';
 import { clock } from '../../platform/clock.js';
 import { getProperty } from '../settings/settings.service.js';
 import { outboxEvents } from './outbox.service.js';
+import { queueDueDigests } from '../watchers/watchers.service.js';
 
 // Delivers the outbox through SMTP. Each round claims due mail with a lease (row locks that skip
 // rows other instances hold, on PostgreSQL; the single write lock on SQLite), sends it, and marks
@@ -75,6 +76,8 @@ export class MailWorker {
 
   /** One delivery round; returns how many mails it claimed. */
   async runOnce(): Promise<number> {
+    // Watchers' digests that are due join the outbox first, so this round delivers them.
+    await queueDueDigests(this.db);
     const now = clock.nowIso();
     const claimed = await this.db.transaction().execute(async (trx) => {
       const due = await lockRows(
@@ -116,7 +119,8 @@ export class MailWorker {
           inReplyTo: mail.in_reply_to ?? undefined,
           references: mail.references ?? undefined,
           // Status notifications are machine-written: other systems must not auto-answer them.
-          headers: mail.template_key && mail.template_key !== 'new_reply' ? { 'Auto-Submitted': 'auto-generated' } : {},
+          // X-Auto-Response-Suppress asks Exchange not to send out-of-office answers to them.
+          headers: mail.template_key && mail.template_key !== 'new_reply' ? { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } : {},
         });
         await this.db.updateTable('outbox').set({ state: 'sent', sent_at: clock.nowIso(), locked_until: null, last_error: null }).where('id', '=', mail.id).execute();
       } catch (err) {

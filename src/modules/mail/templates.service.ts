@@ -29,6 +29,13 @@ export const SAMPLE_DATA = {
   recipient: { name: 'Grace Kim' },
   actor: { name: 'Maya Patel' },
   note: 'Please add the number of affected orders.',
+  // Watchers' digests see the updates they list.
+  count: 2,
+  updates: [
+    { at: '2026-11-23 09:12 UTC', who: 'Maya Patel', kind: 'status', text: 'Status: New → In progress' },
+    { at: '2026-11-23 09:14 UTC', who: 'Maya Patel', kind: 'comment', text: 'Comment: We renewed the certificate; please try again.' },
+  ],
+  link: 'https://support.example.com/cases/CS0001234',
 };
 
 const toDto = (r: { key: string; name: string; subject: string; body: string; updated_at: string; version: number }) => ({

@@ -14,6 +14,7 @@ import { reopenByCustomer } from '../cases/case-actions.service.js';
 import { notifyUsers, groupMemberIds } from '../notifications/notifications.service.js';
 import type { UploadedPart } from '../cases/conversation.service.js';
 import { portalDocuments } from '../reviews/review-publishing.service.js';
+import { noteCaseUpdate } from '../watchers/watchers.service.js';
 
 // The customer portal. Every query is scoped to the signed-in contact's own cases (or its
 // account's, with portal.accountWideVisibility) inside the query itself; what is out of scope is
@@ -172,6 +173,7 @@ export async function replyFromPortal(db: Kysely<DB>, who: Customer, number: str
     const c = await trx.insertInto('comments').values({ case_id: r.id, visibility: 'customer', body: input.body, author_type: 'contact', author_id: who.id, created_at: now }).returning('id').executeTakeFirstOrThrow();
     if (ids.length) await trx.updateTable('attachments').set({ comment_id: c.id }).where('id', 'in', ids).execute();
     await trx.updateTable('cases').set({ updated_at: now }).where('id', '=', r.id).execute();
+    await noteCaseUpdate(trx, r.id, { kind: 'comment', who: who.name, text: `Customer reply (portal): ${input.body}`, visibility: 'customer', byAddress: who.email });
     const reopened = await reopenByCustomer(trx, r.id, 'the customer replied in the portal');
     if (!reopened) {
       const notice = { kind: 'customer_reply', caseId: r.id, title: `${number}: new reply from the customer`, body: r.short_description };
