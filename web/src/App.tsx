@@ -3,6 +3,7 @@ import { RequireCustomer, RequireStaff } from './auth';
 import { AppFrame } from './components/AppFrame';
 import { RequireAdmin } from './components/RequireAdmin';
 import { LoginPage } from './pages/LoginPage';
+import { ForgotPasswordPage, SetPasswordPage } from './pages/PasswordPages';
 import { AccountsPage } from './pages/AccountsPage';
 import { ContactsPage } from './pages/ContactsPage';
 import { AssetsPage } from './pages/AssetsPage';
@@ -39,6 +40,12 @@ export function App() {
     <Routes>
       <Route path="/login" element={<LoginPage variant="staff" />} />
       <Route path="/portal/login" element={<LoginPage variant="portal" />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage variant="staff" />} />
+      <Route path="/portal/forgot-password" element={<ForgotPasswordPage variant="portal" />} />
+      <Route path="/reset-password" element={<SetPasswordPage variant="staff" kind="password_reset" />} />
+      <Route path="/portal/reset-password" element={<SetPasswordPage variant="portal" kind="password_reset" />} />
+      <Route path="/invitation" element={<SetPasswordPage variant="staff" kind="invitation" />} />
+      <Route path="/portal/invitation" element={<SetPasswordPage variant="portal" kind="invitation" />} />
       <Route
         path="/portal"
         element={

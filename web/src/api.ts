@@ -181,6 +181,8 @@ export interface User extends Versioned {
   name: string;
   roles: StaffRole[];
   hasPassword: boolean;
+  /** Set while signing in is locked after too many failed attempts. */
+  lockedUntil: string | null;
   groupIds: number[];
 }
 

@@ -41,11 +41,8 @@ function LoadError({ error }: { error: unknown }) {
   );
 }
 
-/** Only sensible "next" targets: a path on this site. */
-export function safeNext(next: string | null, fallback: string): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/api')) return fallback;
-  return next;
-}
+/** Only sensible "next" targets: a path on this site (see redirects.ts). */
+export { safeNext } from './redirects';
 
 const nextParam = (loc: { pathname: string; search: string }) =>
   `?next=${encodeURIComponent(loc.pathname + loc.search)}`;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconBriefcase } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError, errorMessage, type Me } from '../api';
 import { FullPageLoader, safeNext, useMe } from '../auth';
 import { ME_KEY } from '../queryClient';
@@ -28,7 +28,9 @@ export function LoginPage({ variant }: { variant: Variant }) {
   const next = params.get('next');
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [email, setEmail] = useState('');
+  const location = useLocation();
+  // After setting a password from a mailed link, the email comes along.
+  const [email, setEmail] = useState(((location.state as { email?: string } | null)?.email ?? '').slice(0, 320));
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<{ email?: string; password?: string }>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -99,7 +101,7 @@ export function LoginPage({ variant }: { variant: Variant }) {
                     onChange={(e) => setEmail(e.currentTarget.value)}
                     error={errors.email}
                     size={portal ? 'md' : 'sm'}
-                    autoFocus
+                    autoFocus={!email}
                   />
                   <PasswordInput
                     label="Password"
@@ -108,7 +110,11 @@ export function LoginPage({ variant }: { variant: Variant }) {
                     onChange={(e) => setPassword(e.currentTarget.value)}
                     error={errors.password}
                     size={portal ? 'md' : 'sm'}
+                    autoFocus={!!email}
                   />
+                  <Text component={Link} to={portal ? '/portal/forgot-password' : '/forgot-password'} state={{ email: email.trim() }} size="sm" c="indigo.7" ta="right" mt={-4}>
+                    Forgot password?
+                  </Text>
                   <Button type="submit" loading={login.isPending} fullWidth mt="xs" size={portal ? 'md' : 'sm'}>
                     Sign in
                   </Button>
@@ -117,7 +123,7 @@ export function LoginPage({ variant }: { variant: Variant }) {
             </Stack>
           </Paper>
           <Text size="xs" c="dimmed" ta="center">
-            {portal ? 'Trouble signing in? Contact your support team.' : 'Customers sign in at the portal.'}{' '}
+            {portal ? 'No password yet? Use the invitation we mailed you, or Forgot password.' : 'Customers sign in at the portal.'}{' '}
             {!portal && (
               <Text component={Link} to="/portal/login" size="xs" c="indigo.7">
                 Go to the customer portal

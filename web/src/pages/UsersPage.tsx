@@ -2,6 +2,7 @@ import { Badge, Button, Group, MultiSelect, PasswordInput, Select, Text, TextInp
 import { useQueryClient } from '@tanstack/react-query';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { roleLabel, STAFF_ROLES, type ActiveFilter, type StaffRole, type User } from '../api';
+import { LockedSignIns, SignInState } from './SignInAdmin';
 import { useMe } from '../auth';
 import { ActiveFilterControl, ListTable, NewButton, PageHeader, SearchBox, useSearchParam, type Column } from '../components/ListPage';
 import { ActiveToggle, Details, DrawerLoading, FormShell, RecordDrawer, RecordMeta, StatusBadge } from '../components/RecordDrawer';
@@ -30,7 +31,18 @@ const columns: Column<User>[] = [
   { header: 'Roles', render: (u) => <RoleBadges roles={u.roles} /> },
   {
     header: 'Sign-in',
-    render: (u) => (u.hasPassword ? 'Password set' : <Text span size="sm" c="yellow.8">Invited</Text>),
+    render: (u) =>
+      u.lockedUntil ? (
+        <Badge size="sm" radius="sm" color="red" variant="light">
+          Locked
+        </Badge>
+      ) : u.hasPassword ? (
+        'Password set'
+      ) : (
+        <Text span size="sm" c="yellow.8">
+          Invited
+        </Text>
+      ),
     width: 120,
   },
   { header: 'Status', render: (u) => <StatusBadge active={u.active} />, width: 100 },
@@ -51,6 +63,7 @@ export function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="Staff who sign in to the workspace, and their roles." action={<NewButton to={`${BASE}/new`} label="New user" />} />
+      <LockedSignIns />
       <Group align="flex-end" gap="md" mb="md">
         <SearchBox label="Search users" placeholder="Name or email" value={q} onChange={setQ} />
         <Select
@@ -103,11 +116,11 @@ function UserForm({ id, onDone }: { id: number | null; onDone: () => void }) {
     fromRecord: (u) => ({ name: u.name, email: u.email, roles: u.roles, password: '' }),
     toCreate: (v) => compact(v),
     toPatch: (v, changed) => pickChanged(v, changed),
-    validate: (v, isNew) => ({
+    validate: (v) => ({
       name: v.name.trim() ? undefined : 'Enter the name',
       email: /^\S+@\S+\.\S+$/.test(v.email.trim()) ? undefined : 'Enter an email address',
       roles: v.roles.length ? undefined : 'Choose at least one role',
-      password: isNew && !v.password ? 'Set a password' : v.password && v.password.length < 12 ? 'Use at least 12 characters' : undefined,
+      password: v.password && v.password.length < 12 ? 'Use at least 12 characters' : undefined,
     }),
     describe: (u) => u.name,
     onCreated: onDone,
@@ -169,8 +182,11 @@ function UserForm({ id, onDone }: { id: number | null; onDone: () => void }) {
       />
       <PasswordInput
         label={form.isNew ? 'Password' : 'New password'}
-        required={form.isNew}
-        description={form.isNew ? 'At least 12 characters. The user can change it later.' : 'Leave empty to keep the current password. At least 12 characters.'}
+        description={
+          form.isNew
+            ? 'Leave empty to email the user an invitation: they choose their own password from the link (valid 7 days). Or set one here: at least 12 characters.'
+            : 'Leave empty to keep the current password. At least 12 characters.'
+        }
         autoComplete="new-password"
         value={form.values.password}
         onChange={(e) => form.set('password', e.currentTarget.value)}
@@ -180,7 +196,7 @@ function UserForm({ id, onDone }: { id: number | null; onDone: () => void }) {
         <Details
           items={[
             ['Groups', groupNames.length ? groupNames.join(', ') : 'None — add the user to a group under Admin → Groups'],
-            ['Sign-in', rec.hasPassword ? 'Password set' : 'No password yet'],
+            ['Sign-in', <SignInState key="sign-in" user={rec} />],
           ]}
         />
       )}
