@@ -10,7 +10,7 @@ const DIGEST_BODY = `Hello {{ recipient.name }},
 
 {% for u in updates %}- {{ u.at }} · {{ u.who }} · {{ u.text }}
 {% endfor %}
-{% if link != blank %}Open the case: {{ link }}
+{% if case.url != blank %}Open the case: {{ case.url }}
 
 {% endif %}You get this mail because you watch {{ case.number }}. Updates are collected and sent together.`;
 

@@ -15,7 +15,7 @@ export const templateBody = z.strictObject({ subject: z.string().min(1, 'must no
 
 /** What a template is rendered with in the preview: a realistic case, contact and survey. */
 export const SAMPLE_DATA = {
-  case: { number: 'CS0001234', shortDescription: 'Orders stuck in the gateway', description: 'No orders since 08:00.', resolutionNotes: 'Renewed the certificate.', resolutionDueAt: '2026-11-23T17:00:00.000Z', resolutionDue: 'Mon, 23 Nov 2026, 18:00 CET', status: 'in_progress' },
+  case: { number: 'CS0001234', shortDescription: 'Orders stuck in the gateway', description: 'No orders since 08:00.', resolutionNotes: 'Renewed the certificate.', resolutionDueAt: '2026-11-23T17:00:00.000Z', resolutionDue: 'Mon, 23 Nov 2026, 18:00 CET', status: 'in_progress', url: 'https://support.example.com/cases/CS0001234' },
   contact: { name: 'Nancy Davolio', email: 'nancy@northwind.example' },
   account: { name: 'Northwind Traders' },
   company: { name: 'Casebook' },
@@ -35,7 +35,6 @@ export const SAMPLE_DATA = {
     { at: '2026-11-23 09:12 UTC', who: 'Maya Patel', kind: 'status', text: 'Status: New → In progress' },
     { at: '2026-11-23 09:14 UTC', who: 'Maya Patel', kind: 'comment', text: 'Comment: We renewed the certificate; please try again.' },
   ],
-  link: 'https://support.example.com/cases/CS0001234',
 };
 
 const toDto = (r: { key: string; name: string; subject: string; body: string; updated_at: string; version: number }) => ({

@@ -241,11 +241,10 @@ async function queueDigest(db: Kysely<DB>, watcherId: number): Promise<boolean> 
     const rendered = renderMail(template, {
       company: { name: company },
       recipient: { name: w.user_name ?? to },
-      case: { number: w.number, shortDescription: w.short_description, status: w.status },
+      // Staff get a link to the workspace; outsiders may have no account at all.
+      case: { number: w.number, shortDescription: w.short_description, status: w.status, url: w.user_id !== null ? `${runtime.publicUrl}/cases/${w.number}` : '' },
       count: notices.length,
       updates: notices.map((n) => ({ at: shortTime(asIso(n.created_at)), who: n.who, kind: n.kind, text: n.summary })),
-      // Staff get a link to the workspace; outsiders may have no account at all.
-      link: w.user_id !== null ? `${runtime.publicUrl}/cases/${w.number}` : '',
     });
     const nowIso = clock.nowIso();
     const domain = from.split('@')[1]?.replace(/[^a-z0-9.-]/gi, '') || 'casebook.local';
