@@ -2,7 +2,8 @@ import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconLock } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { errorMessage, request, type User } from '../api';
+import { api, errorMessage, request, type User } from '../api';
+import { detailKey } from '../components/useRecordForm';
 
 // What admins see of sign-in security: locked sign-ins (after too many failed attempts) with
 // Unlock, and a user's invitation with "Resend invitation".
@@ -71,8 +72,11 @@ export function LockedSignIns() {
 }
 
 /** A user's sign-in in the user form: password or invitation, lockout, and the buttons for each. */
-export function SignInState({ user }: { user: User }) {
+export function SignInState({ user: shown }: { user: User }) {
   const qc = useQueryClient();
+  // The form keeps the version it loaded; unlocking or inviting changes no version, so read afresh.
+  const fresh = useQuery({ queryKey: detailKey('users', shown.id), queryFn: () => api.get<User>('users', shown.id) });
+  const user = fresh.data ?? shown;
   const unlock = useUnlock();
   const invite = useMutation({
     mutationFn: () => request<{ expiresAt: string }>('POST', `/users/${user.id}/invitation`),
