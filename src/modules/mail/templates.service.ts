@@ -26,7 +26,11 @@ export const SAMPLE_DATA = {
   reason: 'Opened twice by mistake',
   // Review mails (to staff) see these as well.
   review: { number: 'PCR0001234', shortDescription: 'Order gateway rejected all connections', url: 'https://support.example.com/reviews/PCR0001234' },
-  recipient: { name: 'Grace Kim' },
+  recipient: { name: 'Grace Kim', email: 'grace@example.com' },
+  // Account mails (password reset, invitation) see these as well.
+  inviter: { name: 'Maya Patel' },
+  place: 'the support workspace',
+  link: { url: 'https://support.example.com/reset-password#token=example-token', validFor: '1 hour', expiresAt: '2026-11-23T17:00:00.000Z' },
   actor: { name: 'Maya Patel' },
   note: 'Please add the number of affected orders.',
   // Watchers' digests see the updates they list.
