@@ -27,6 +27,8 @@ export interface Config {
   inboundToken: string | null;
   /** Seconds between outbox delivery rounds (the worker also wakes when mail is queued). */
   mailPollSeconds: number;
+  /** Files nothing references are removed at start-up once this old (seconds); see platform/files.ts. */
+  orphanFileGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ const envSchema = z.object({
   CASEBOOK_PUBLIC_URL: z.url('must be a URL like https://support.example.com').optional(),
   CASEBOOK_INBOUND_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   CASEBOOK_MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
+  CASEBOOK_ORPHAN_FILE_GRACE_SECONDS: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -116,5 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.CASEBOOK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     inboundToken: e.CASEBOOK_INBOUND_TOKEN ?? null,
     mailPollSeconds: e.CASEBOOK_MAIL_POLL_SECONDS,
+    // One instance owns an SQLite store, so at start-up nothing else is writing files; instances
+    // sharing PostgreSQL may be in the middle of an upload.
+    orphanFileGraceSeconds: e.CASEBOOK_ORPHAN_FILE_GRACE_SECONDS ?? (/^postgres(ql)?:\/\//i.test((e.DATABASE_URL ?? '').trim()) ? 3600 : 0),
   };
 }

@@ -11,6 +11,7 @@ import { MailWorker } from './modules/mail/mail-worker.js';
 import { createInboundSmtp } from './modules/mail/smtp-listener.js';
 import { autoCloseResolved } from './modules/cases/auto-close.js';
 import { markBreaches } from './modules/sla/sla.service.js';
+import { sweepFiles } from './platform/files.js';
 import { queueDueDigests } from './modules/watchers/watchers.service.js';
 
 async function main(): Promise<void> {
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
   console.log(`Casebook: database ${where}${applied.length ? `; applied migrations ${applied.join(', ')}` : ''}`);
   await bootstrapAdmin(database.db, { email: config.adminEmail, password: config.adminPassword }, (l) => console.log(l));
   runtime.publicUrl = config.publicUrl; // links in demo mails and comments
+  // Files a crash left half-stored: finish the ones whose rows committed, drop the rest.
+  const swept = await sweepFiles(database.db, config.dataDir, config.orphanFileGraceSeconds * 1000);
+  if (swept.restored + swept.removedStaged + swept.removedUnreferenced > 0) {
+    console.log(`Casebook: files after an interrupted run: ${swept.restored} restored, ${swept.removedStaged + swept.removedUnreferenced} unreferenced removed`);
+  }
   if (process.argv.includes('--demo')) await loadDemoData(database.db, (l) => console.log(l), config.dataDir);
 
   const app = await buildApp(config, database.db);
@@ -49,7 +55,13 @@ async function main(): Promise<void> {
 
   // Housekeeping: expired sessions, old idempotency records, auto-closing resolved cases.
   const housekeeping = setInterval(() => {
-    Promise.all([pruneSessions(database.db), pruneIdempotencyKeys(database.db), autoCloseResolved(database.db)]).catch((err) =>
+    Promise.all([
+      pruneSessions(database.db),
+      pruneIdempotencyKeys(database.db),
+      autoCloseResolved(database.db),
+      // Uploads in progress are minutes old at most.
+      sweepFiles(database.db, config.dataDir, Math.max(3600, config.orphanFileGraceSeconds) * 1000),
+    ]).catch((err) =>
       app.log.warn({ err }, 'housekeeping failed'),
     );
   }, 10 * 60 * 1000);

@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004_reviews.js';
 import * as m0005 from './migrations/0005_sla_knowledge.js';
 import * as m0006 from './migrations/0006_auth_tokens.js';
 import * as m0007 from './migrations/0007_watchers.js';
+import * as m0008 from './migrations/0008_upload_limits.js';
 
 // Migrations are listed here in order; each file is frozen once released.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_sla_knowledge': m0005,
   '0006_auth_tokens': m0006,
   '0007_watchers': m0007,
+  '0008_upload_limits': m0008,
 };
 
 /** Brings the schema up to date. Kysely holds a lock while it runs, so concurrent starts are safe. */

@@ -260,6 +260,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** Set just before the mail is handed to SMTP; a lease that runs out with it set was interrupted mid-send. */
+  send_started_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface MessagesTable {
   id: Generated<number>;

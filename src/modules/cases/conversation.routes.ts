@@ -51,7 +51,7 @@ export async function conversationRoutes(app: App): Promise<void> {
       response: { 201: z.object({ items: z.array(conversation.attachmentSchema) }), ...errors },
     },
     handler: async (req, reply) => {
-      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')));
+      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')), Math.min(10, Number(await getProperty(db, 'attachments.maxFilesPerRequest'))));
       const items = await conversation.addAttachments(db, store, requireUser(req), req.params.number, parts);
       return reply.status(201).send({ items });
     },

@@ -3,8 +3,10 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import { clock } from '../../platform/clock.js';
-import { AppError, badRequest, notFound } from '../../platform/errors.js';
-import { FileStore, safeFileName, sniffType } from '../../platform/files.js';
+import { AppError, badRequest, notFound, ruleViolation } from '../../platform/errors.js';
+import { FileStore, safeFileName, sniffType, type StagedFile } from '../../platform/files.js';
+import { lockRows } from '../../db/sql.js';
+import { getProperty } from '../settings/settings.service.js';
 import { text } from '../../platform/http.js';
 import { assertCaseWorkable, caseIdOf, type Staff } from './cases.service.js';
 import { queueCaseMail } from '../mail/outbox.service.js';
@@ -156,40 +158,116 @@ export interface UploadedPart {
   file: Readable & { truncated?: boolean };
 }
 
+export interface Uploader {
+  type: 'user' | 'contact';
+  id: number;
+}
+
+/**
+ * Receives uploaded files and records them on a case (not yet on a comment): each file is staged
+ * under its hash, then one transaction checks the case's file count and the account's storage
+ * quota and writes the rows, and only then do the files move into the store (crash-safe: see
+ * platform/files.ts). A refused upload leaves neither rows nor files behind.
+ */
+export async function storeUploads(
+  db: Kysely<DB>,
+  store: FileStore,
+  caseId: number,
+  parts: AsyncIterable<UploadedPart>,
+  uploader: Uploader,
+  visibility: 'customer' | 'internal',
+  assertOpen: (trx: Kysely<DB>) => Promise<unknown>,
+): Promise<AttachmentRow[]> {
+  const maxFiles = Math.min(10, Number(await getProperty(db, 'attachments.maxFilesPerRequest')));
+  const staged: (StagedFile & { name: string })[] = [];
+  try {
+    for await (const part of parts) {
+      const name = safeFileName(part.filename);
+      staged.push({ ...(await store.stage(part.file, name)), name });
+    }
+  } catch (err) {
+    store.discard(staged);
+    if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
+      throw new AppError('too_large', `Send at most ${maxFiles} files per upload (attachments.maxFilesPerRequest)`, { property: 'attachments.maxFilesPerRequest', limit: maxFiles });
+    }
+    throw err;
+  }
+  if (staged.length === 0) throw badRequest('Send at least one file (multipart field "file")');
+  let rows: AttachmentRow[];
+  try {
+    rows = await db.transaction().execute(async (trx) => {
+      await assertOpen(trx);
+      await assertUploadLimits(trx, caseId, staged);
+      const now = clock.nowIso();
+      return trx
+        .insertInto('attachments')
+        .values(
+          staged.map((s) => ({
+            case_id: caseId,
+            comment_id: null,
+            file_name: s.name,
+            content_type: sniffType(s.head),
+            size: s.size,
+            sha256: s.sha256,
+            visibility,
+            uploaded_by_type: uploader.type,
+            uploaded_by_id: uploader.id,
+            created_at: now,
+          })),
+        )
+        .returningAll()
+        .execute();
+    });
+  } catch (err) {
+    store.discard(staged);
+    throw err;
+  }
+  for (const s of staged) store.promote(s);
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** The case's file count (attachments.maxFilesPerCase) and its account's storage quota (attachments.accountQuotaBytes). */
+async function assertUploadLimits(trx: Kysely<DB>, caseId: number, files: { size: number }[]): Promise<void> {
+  // Concurrent uploads to one case or account take their turn (PostgreSQL; SQLite has one writer).
+  const c = await lockRows(trx, trx.selectFrom('cases').select(['id', 'number', 'account_id']).where('id', '=', caseId)).executeTakeFirstOrThrow();
+  const maxPerCase = Number(await getProperty(trx, 'attachments.maxFilesPerCase'));
+  const count = Number((await trx.selectFrom('attachments').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow()).n);
+  if (maxPerCase > 0 && count + files.length > maxPerCase) {
+    throw ruleViolation(`Case ${c.number} may have at most ${maxPerCase} attachments (attachments.maxFilesPerCase); it has ${count}, this upload adds ${files.length}`, {
+      property: 'attachments.maxFilesPerCase',
+      limit: maxPerCase,
+      current: count,
+    });
+  }
+  if (c.account_id === null) return;
+  const quota = Number(await getProperty(trx, 'attachments.accountQuotaBytes'));
+  if (quota <= 0) return;
+  await lockRows(trx, trx.selectFrom('accounts').select('id').where('id', '=', c.account_id)).execute();
+  const used = Number(
+    (
+      await trx
+        .selectFrom('attachments')
+        .innerJoin('cases', 'cases.id', 'attachments.case_id')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('attachments.size'), eb.lit(0)).as('n'))
+        .where('cases.account_id', '=', c.account_id)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const adding = files.reduce((n, f) => n + f.size, 0);
+  if (used + adding > quota) {
+    throw new AppError('too_large', `The account's attachment storage quota (attachments.accountQuotaBytes, ${quota} bytes) would be exceeded: ${used} bytes used, this upload adds ${adding}`, {
+      property: 'attachments.accountQuotaBytes',
+      limit: quota,
+      used,
+      adding,
+    });
+  }
+}
+
 /** Stores uploaded files by content hash and records them on the case (not yet on a comment). */
 export async function addAttachments(db: Kysely<DB>, store: FileStore, actor: Staff, number: string, parts: AsyncIterable<UploadedPart>): Promise<AttachmentDto[]> {
   const c = await assertCaseWorkable(db, number, 'attaching files');
-  const stored: { name: string; sha256: string; size: number; type: string }[] = [];
-  for await (const part of parts) {
-    const f = await store.put(part.file);
-    if (part.file.truncated) throw new AppError('too_large', `${safeFileName(part.filename)} is larger than the attachment limit`);
-    stored.push({ name: safeFileName(part.filename), sha256: f.sha256, size: f.size, type: sniffType(f.head) });
-  }
-  if (stored.length === 0) throw badRequest('Send at least one file (multipart field "file")');
-  const ids = await db.transaction().execute(async (trx) => {
-    await assertCaseWorkable(trx, number, 'attaching files');
-    const now = clock.nowIso();
-    const rows = await trx
-      .insertInto('attachments')
-      .values(
-        stored.map((s) => ({
-          case_id: c.id,
-          comment_id: null,
-          file_name: s.name,
-          content_type: s.type,
-          size: s.size,
-          sha256: s.sha256,
-          visibility: 'internal' as const,
-          uploaded_by_type: 'user' as const,
-          uploaded_by_id: actor.id,
-          created_at: now,
-        })),
-      )
-      .returning('id')
-      .execute();
-    return rows.map((r) => r.id);
-  });
-  const rows = await db.selectFrom('attachments').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const rows = await storeUploads(db, store, c.id, parts, { type: 'user', id: actor.id }, 'internal', (trx) => assertCaseWorkable(trx, number, 'attaching files'));
   return rows.map((r) => attachmentDto(number, r));
 }
 

@@ -57,7 +57,7 @@ export async function portalRoutes(app: App): Promise<void> {
       response: { 201: z.object({ items: z.array(portal.portalAttachmentSchema) }), ...errors },
     },
     handler: async (req, reply) => {
-      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')));
+      const parts = uploadedFiles(req, Number(await getProperty(db, 'attachments.maxBytes')), Math.min(10, Number(await getProperty(db, 'attachments.maxFilesPerRequest'))));
       const items = await portal.uploadFromPortal(db, store, customer(req), req.params.number, parts);
       return reply.status(201).send({ items });
     },

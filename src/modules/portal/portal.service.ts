@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import type { Principal } from '../../platform/access.js';
 import { clock } from '../../platform/clock.js';
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { FileStore, safeFileName, sniffType } from '../../platform/files.js';
+import { badRequest, conflict, notFound } from '../../platform/errors.js';
+import type { FileStore } from '../../platform/files.js';
 import { text } from '../../platform/http.js';
 import { decodeCursor, page } from '../../platform/pagination.js';
 import { whereAfter } from '../../db/sql.js';
@@ -12,7 +12,7 @@ import { getProperty } from '../settings/settings.service.js';
 import { createCase } from '../cases/cases.service.js';
 import { reopenByCustomer } from '../cases/case-actions.service.js';
 import { notifyUsers, groupMemberIds } from '../notifications/notifications.service.js';
-import type { UploadedPart } from '../cases/conversation.service.js';
+import { storeUploads, type UploadedPart } from '../cases/conversation.service.js';
 import { portalDocuments } from '../reviews/review-publishing.service.js';
 import { noteCaseUpdate } from '../watchers/watchers.service.js';
 
@@ -184,23 +184,15 @@ export async function replyFromPortal(db: Kysely<DB>, who: Customer, number: str
   return getPortalCase(db, who, number);
 }
 
-/** Files a customer uploads to their case (then linked to a reply by id). */
+/** Files a customer uploads to their case (then linked to a reply by id); they count against the account's quota. */
 export async function uploadFromPortal(db: Kysely<DB>, store: FileStore, who: Customer, number: string, parts: AsyncIterable<UploadedPart>) {
-  const r = await findCase(db, who, number);
-  if (r.final === 1) throw conflict(`Case ${number} is ${r.status_label.toLowerCase()}; please open a new case`);
-  const stored = [];
-  for await (const part of parts) {
-    const f = await store.put(part.file);
-    if (part.file.truncated) throw new AppError('too_large', `${safeFileName(part.filename)} is larger than the attachment limit`);
-    stored.push({ name: safeFileName(part.filename), ...f });
-  }
-  if (!stored.length) throw badRequest('Send at least one file (multipart field "file")');
-  const now = clock.nowIso();
-  const rows = await db
-    .insertInto('attachments')
-    .values(stored.map((s) => ({ case_id: r.id, comment_id: null, file_name: s.name, content_type: sniffType(s.head), size: s.size, sha256: s.sha256, visibility: 'customer' as const, uploaded_by_type: 'contact' as const, uploaded_by_id: who.id, created_at: now })))
-    .returningAll()
-    .execute();
+  const assertOpen = async (q: Kysely<DB>) => {
+    const r = await findCase(q, who, number);
+    if (r.final === 1) throw conflict(`Case ${number} is ${r.status_label.toLowerCase()}; please open a new case`);
+    return r;
+  };
+  const r = await assertOpen(db);
+  const rows = await storeUploads(db, store, r.id, parts, { type: 'contact', id: who.id }, 'customer', assertOpen);
   return rows.map((a) => ({ id: a.id, fileName: a.file_name, contentType: a.content_type, size: a.size, createdAt: a.created_at }));
 }
 
