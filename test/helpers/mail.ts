@@ -27,6 +27,8 @@ export async function startSmtpServer() {
           }, callback);
         },
       });
+      // A client that dies mid-session (a killed server) resets its connection: not our error.
+      server.on('error', () => {});
       server.listen(port, '127.0.0.1', () => {
         port = (server!.server.address() as { port: number }).port;
         resolve();

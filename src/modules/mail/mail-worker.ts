@@ -97,10 +97,23 @@ export class MailWorker {
         { skipLocked: true },
       ).execute();
       if (due.length === 0) return [];
+      // A lease that ran out while its mail was being handed to SMTP: the server may have taken
+      // it before the worker died. Sending it again could deliver it twice, so it waits as failed
+      // for a person to look (admin → Outbox → Retry).
+      const interrupted = await trx
+        .updateTable('outbox')
+        .set({ state: 'failed', locked_until: null, last_error: 'Delivery was interrupted while the mail was being handed to the SMTP server; it may have arrived. Retry it if it did not.' })
+        .where('id', 'in', due.map((d) => d.id))
+        .where('state', '=', 'sending')
+        .where('send_started_at', 'is not', null)
+        .returning('id')
+        .execute();
+      const claim = due.map((d) => d.id).filter((id) => !interrupted.some((i) => i.id === id));
+      if (claim.length === 0) return [];
       return trx
         .updateTable('outbox')
-        .set((eb) => ({ state: 'sending', locked_until: new Date(Date.parse(now) + LEASE_MS).toISOString(), attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', due.map((d) => d.id))
+        .set((eb) => ({ state: 'sending', locked_until: new Date(Date.parse(now) + LEASE_MS).toISOString(), attempts: eb('attempts', '+', 1), send_started_at: null }))
+        .where('id', 'in', claim)
         .returningAll()
         .execute();
     });
@@ -109,6 +122,7 @@ export class MailWorker {
     const company = String(await getProperty(this.db, 'company.name'));
     for (const mail of claimed) {
       try {
+        await this.db.updateTable('outbox').set({ send_started_at: clock.nowIso() }).where('id', '=', mail.id).execute();
         await this.transport.sendMail({
           from: { name: `${company} Support`, address: from },
           to: mail.to_address,
@@ -132,6 +146,7 @@ export class MailWorker {
             state: give ? 'failed' : 'queued',
             last_error: reason,
             locked_until: null,
+            send_started_at: null, // SMTP refused it: nothing was delivered
             next_attempt_at: new Date(clock.now().getTime() + backoffMs(mail.attempts)).toISOString(),
           })
           .where('id', '=', mail.id)
