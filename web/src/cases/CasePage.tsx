@@ -10,6 +10,7 @@ import { CaseFieldsPanel } from './CaseFieldsPanel';
 import { CaseHeader, ReadOnlyBanner, type Dialog } from './CaseHeader';
 import { useStatuses } from './lookups';
 import { RelatedPanel } from './RelatedPanel';
+import { WatchersPanel } from './WatchersPanel';
 import { useActivities } from './ResolveDialog';
 import { StageBar, type MissingFields } from './StageBar';
 import { Timeline } from './Timeline';
@@ -103,6 +104,7 @@ function CaseForm({ number }: { number: string }) {
               <CaseFieldsPanel form={form} onAssign={kase.allowedActions.includes('assign') ? () => (run.reset(), setDialog('assign')) : undefined} />
             </Box>
             <RelatedPanel kase={kase} />
+            <WatchersPanel kase={kase} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
