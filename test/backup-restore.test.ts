@@ -332,6 +332,33 @@ describe(`backup and restore (${testDialect})`, () => {
     await b.close();
   });
 
+  it('a backup restores into the other database too: through SQLite and back, nothing changes', async () => {
+    // On the PostgreSQL run this is PostgreSQL → SQLite → PostgreSQL; on the SQLite run SQLite → SQLite → SQLite.
+    const now = await contents(t.config.database);
+    const first = path.join(scratch, 'portable-1');
+    await backup({ database: t.config.database, dataDir: t.config.dataDir, target: first });
+    const liteDir = fs.mkdtempSync(path.join(scratch, 'lite-'));
+    const lite: DatabaseConfig = { kind: 'sqlite', file: path.join(liteDir, 'casebook.db') };
+    await restore({ database: lite, dataDir: liteDir, source: first });
+    const onLite = await contents(lite);
+    for (const name of Object.keys(now)) expect(onLite[name], `table ${name} on SQLite`).toEqual(now[name]);
+    const second = path.join(scratch, 'portable-2');
+    await backup({ database: lite, dataDir: liteDir, target: second });
+    const back = await freshDatabase();
+    await restore({ database: back.config, dataDir: back.dataDir, source: second });
+    const again = await contents(back.config);
+    for (const name of Object.keys(now)) expect(again[name], `table ${name} back on ${testDialect}`).toEqual(now[name]);
+    const b = await openInstance(back);
+    try {
+      const agent = await b.login(filled.agent.email, PASSWORD);
+      const a = filled.attachments[0]!;
+      expect((await b.call('GET', `/api/v1/attachments/${a.id}`, agent)).rawPayload.equals(a.bytes)).toBe(true);
+      expect((await b.call('POST', '/api/v1/cases', agent, { shortDescription: 'After the round trip' })).statusCode).toBe(201);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('npm run backup / npm run restore: the commands an operator runs', async () => {
     const run = promisify(execFile);
     const env = (db: DatabaseConfig, dataDir: string) => ({
