@@ -103,7 +103,9 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
   const staff = { type: 'user' as const, id: agents[0]!.id, email: agents[0]!.email, name: agents[0]!.name, roles: ['agent' as const], via: 'session' as const };
-  const approver = { ...staff, id: agents[1]!.id, email: agents[1]!.email, name: agents[1]!.name };
+  // Only managers approve reviews, so the approver is a manager of its own.
+  const manager = await createUser(db, system, { email: 'manager@bench.test', name: 'Bench Manager', roles: ['manager'], password: admin.password });
+  const approver = { ...staff, id: manager.id, email: manager.email, name: manager.name, roles: ['manager' as const] };
   const docs = await benchDocuments(db, testDb.dataDir, staff, approver);
   console.log(`\nReview documents (in-process): preview p50 ${docs.preview.p50.toFixed(1)} ms, p99 ${docs.preview.p99.toFixed(1)} ms over ${docs.preview.n} renders (target p50 < 25 ms); publish p50 ${docs.publish.p50.toFixed(1)} ms, p99 ${docs.publish.p99.toFixed(1)} ms over ${docs.publish.n}`);
   console.log(`\nserver process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

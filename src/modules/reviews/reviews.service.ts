@@ -26,6 +26,9 @@ export type Staff = Extract<Principal, { type: 'user' }>;
 type ReviewRow = Selectable<ReviewsTable>;
 
 const MAJOR_ROLES: Role[] = ['manager', 'major_issue_manager', 'admin'];
+// Managers approve where named (SPEC §1) and admins hold every power; agents and major issue
+// managers write and publish reviews but never approve one, even when named.
+export const APPROVER_ROLES: Role[] = ['manager', 'admin'];
 
 // ---- reading
 
@@ -75,11 +78,18 @@ async function approvalUserIds(db: Kysely<DB>, reviewId: number): Promise<number
   return (await db.selectFrom('review_approval_users').select('user_id').where('review_id', '=', reviewId).orderBy('user_id').execute()).map((r) => r.user_id);
 }
 
-/** Everyone named as approver: the users plus the approval group's active members. */
+/** Which of these users hold a role that may approve. */
+async function mayApprove(db: Kysely<DB>, ids: number[]): Promise<number[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('user_roles').select('user_id').where('user_id', 'in', ids).where('role', 'in', APPROVER_ROLES).execute();
+  return [...new Set(rows.map((r) => r.user_id))].sort((a, b) => a - b);
+}
+
+/** Everyone named as approver who may approve: the users plus the approval group's active managers. */
 async function namedApprovers(db: Kysely<DB>, r: Pick<ReviewRow, 'id' | 'approval_group_id'>): Promise<number[]> {
   const users = await approvalUserIds(db, r.id);
   const group = r.approval_group_id ? await groupMemberIds(db, r.approval_group_id) : [];
-  return [...new Set([...users, ...group])].sort((a, b) => a - b);
+  return mayApprove(db, [...new Set([...users, ...group])]);
 }
 
 async function roundApprovers(db: Kysely<DB>, reviewId: number, round: number): Promise<number[]> {
@@ -90,7 +100,7 @@ async function roundApprovers(db: Kysely<DB>, reviewId: number, round: number): 
 async function actorsOf(db: Kysely<DB>, who: Staff, r: ReviewWithCase): Promise<ReviewActor[]> {
   const actors: ReviewActor[] = ['other'];
   if (r.case_major !== 1 || hasRole(who, ...MAJOR_ROLES)) actors.push('author');
-  if (r.state === 'awaiting_approval' && (await roundApprovers(db, r.id, r.approval_round)).includes(who.id)) actors.push('approver');
+  if (r.state === 'awaiting_approval' && hasRole(who, ...APPROVER_ROLES) && (await roundApprovers(db, r.id, r.approval_round)).includes(who.id)) actors.push('approver');
   return actors;
 }
 
@@ -356,6 +366,17 @@ async function assertActiveUsers(trx: Kysely<DB>, ids: number[], field: string) 
   const missing = ids.filter((i) => !found.some((f) => f.id === i));
   if (missing.length) throw badRequest(`${field}: no such active users ${missing.join(', ')}`, { fields: [{ field: `body.${field}`, message: `no such active users: ${missing.join(', ')}` }] });
 }
+/** Named approval users must be active users who may approve (managers or admins). */
+async function assertApprovers(trx: Kysely<DB>, ids: number[], field: string) {
+  await assertActiveUsers(trx, ids, field);
+  const allowed = await mayApprove(trx, ids);
+  const not = ids.filter((i) => !allowed.includes(i));
+  if (not.length) {
+    const names = (await trx.selectFrom('users').select('name').where('id', 'in', not).orderBy('id').execute()).map((u) => u.name);
+    const message = `cannot approve (only managers approve reviews): ${names.join(', ')}`;
+    throw badRequest(`${field}: ${message}`, { fields: [{ field: `body.${field}`, message }] });
+  }
+}
 async function assertGroup(trx: Kysely<DB>, groupId: number | null | undefined, field: string) {
   if (!groupId) return;
   if (!(await trx.selectFrom('groups').select('id').where('id', '=', groupId).where('active', '=', 1).executeTakeFirst())) {
@@ -376,7 +397,7 @@ export async function updateReview(db: Kysely<DB>, who: Staff, number: string, i
     await assertGroup(trx, input.approvalGroupId, 'approvalGroupId');
     if (input.approvalUserIds) {
       const ids = [...new Set(input.approvalUserIds)].sort((a, b) => a - b);
-      await assertActiveUsers(trx, ids, 'approvalUserIds');
+      await assertApprovers(trx, ids, 'approvalUserIds');
       await replaceSet(trx, 'review_approval_users', review.id, ids);
     }
     if (input.workNotesList) {
@@ -409,13 +430,16 @@ export async function requestApproval(db: Kysely<DB>, who: Staff, number: string
     if (body.approvalGroupId !== undefined) await assertGroup(trx, body.approvalGroupId, 'approvalGroupId');
     if (body.approvalUserIds) {
       const ids = [...new Set(body.approvalUserIds)].sort((a, b) => a - b);
-      await assertActiveUsers(trx, ids, 'approvalUserIds');
+      await assertApprovers(trx, ids, 'approvalUserIds');
       await replaceSet(trx, 'review_approval_users', review.id, ids);
     }
     const groupId = body.approvalGroupId !== undefined ? body.approvalGroupId : review.approval_group_id;
-    const approvers = await namedApprovers(trx, { id: review.id, approval_group_id: groupId });
+    // Four eyes: whoever asks for approval is no approver of their own request.
+    const approvers = (await namedApprovers(trx, { id: review.id, approval_group_id: groupId })).filter((u) => u !== who.id);
     if (approvers.length === 0) {
-      throw ruleViolation('Name an approval group with members or approval users before requesting approval', { fields: [{ field: 'body.approvalUserIds', message: 'no approvers' }] });
+      throw ruleViolation('Name an approval group with managers or approval users (managers other than yourself) before requesting approval', {
+        fields: [{ field: 'body.approvalUserIds', message: 'no approvers' }],
+      });
     }
     const round = review.approval_round + 1;
     await trx.insertInto('review_round_approvers').values(approvers.map((user_id) => ({ review_id: review.id, round, user_id }))).execute();

@@ -39,11 +39,14 @@ export function namedOptions<T extends Named>(all: T[] | undefined, chosen: numb
 }
 
 /** Options of users ("Name (email)") for member and assignee pickers. */
-export function useUserOptions(chosen: number[]) {
+export function useUserOptions(chosen: number[], only?: (u: User) => boolean) {
   const users = useAllUsers();
   const key = chosen.join();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const options = useMemo(() => namedOptions(users.data, chosen, 'User', (u) => `${u.name} (${u.email})`), [users.data, key]);
+  const options = useMemo(
+    () => namedOptions(only ? users.data?.filter((u) => only(u) || chosen.includes(u.id)) : users.data, chosen, 'User', (u) => `${u.name} (${u.email})`),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [users.data, key],
+  );
   return { options, query: users };
 }
 

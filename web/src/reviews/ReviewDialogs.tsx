@@ -4,6 +4,7 @@ import { MutationDialog } from '../cases/ActionDialogs';
 import { actionFieldErrors } from '../cases/useCaseAction';
 import { MemberSelect } from '../components/MemberSelect';
 import { useGroupOptions, useUserOptions } from '../components/useAll';
+import type { User } from '../api';
 import type { ReviewValues } from './reviewForm';
 import type { Review } from './reviewsApi';
 import type { ReviewActionMutation, StepInput } from './useReviewAction';
@@ -17,16 +18,19 @@ interface Props {
   onClose: () => void;
 }
 
+const mayApprove = (u: User) => u.roles.includes('manager') || u.roles.includes('admin');
+
 /** Approval group and users pickers, shared by the form and the Request approval dialog. */
 export function ApproverFields({ groupId, userIds, onGroup, onUsers, errors }: { groupId: number | null; userIds: number[]; onGroup: (v: number | null) => void; onUsers: (v: number[]) => void; errors: Record<string, string | undefined> }) {
   const groups = useGroupOptions(groupId === null ? [] : [groupId]);
-  const users = useUserOptions(userIds);
+  // Only managers (and admins) approve; whoever requests approval is never an approver of it.
+  const users = useUserOptions(userIds, mayApprove);
   return (
     <>
       <Select<number>
         label="Approval group"
         placeholder="No group"
-        description="Every member may approve."
+        description="Its managers may approve (other members are not asked)."
         data={groups.options}
         value={groupId}
         onChange={(v) => onGroup(v ?? null)}
