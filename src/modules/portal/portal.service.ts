@@ -155,6 +155,13 @@ export async function getPortalCase(db: Kysely<DB>, who: Customer, number: strin
 
 /** A customer opens a case from the portal (channel portal, their contact and account). */
 export async function createPortalCase(db: Kysely<DB>, who: Customer, input: z.infer<typeof createPortalCaseBody>) {
+  // Another account's asset is "no such asset" to a customer: the answer must not tell it exists.
+  const assetIds = [...new Set(input.assetIds ?? [])];
+  if (assetIds.length) {
+    const own = await db.selectFrom('assets').select('id').where('id', 'in', assetIds).where('account_id', '=', who.accountId).execute();
+    const missing = assetIds.filter((id) => !own.some((a) => a.id === id));
+    if (missing.length) throw badRequest(`body.assetIds: no such assets: ${missing.join(', ')}`, { fields: [{ field: 'body.assetIds', message: `no such assets: ${missing.join(', ')}` }] });
+  }
   const number = await createCase(db, who, { ...input, contactId: who.id, accountId: who.accountId, channel: 'portal' });
   return getPortalCase(db, who, number);
 }
