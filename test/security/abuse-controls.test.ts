@@ -132,6 +132,26 @@ describe('sign-in throttling (429) and lockout (423)', () => {
     expect((await attempt(user.email, PASSWORD, freshIp())).statusCode).toBe(200);
   });
 
+  it('the limit is a system property: 3 locks after 3 failures, 0 never locks', async () => {
+    const setLimit = async (value: number) => {
+      const res = await t.call('PATCH', '/api/v1/properties/auth.lockoutAfterFailures', { as: t.adminCookie, body: { value } });
+      expect(res.statusCode).toBe(200);
+    };
+    const strict = await makeUser(t);
+    const lenient = await makeUser(t);
+    try {
+      await setLimit(3);
+      expect(await failTimes(strict.email, 3)).toEqual([401, 401, 401]);
+      expect((await attempt(strict.email, PASSWORD, freshIp())).statusCode).toBe(423);
+      await setLimit(0);
+      expect(await failTimes(lenient.email, 15)).toEqual(Array(15).fill(401));
+      clock.advance(16 * MIN);
+      expect((await attempt(lenient.email, PASSWORD, freshIp())).statusCode).toBe(200);
+    } finally {
+      await setLimit(10);
+    }
+  });
+
   it('locks portal contacts the same way', async () => {
     const contact = await makeContact(t, { portalAccess: true, password: PASSWORD });
     await failTimes(contact.email, 10);
@@ -266,6 +286,30 @@ describe('password reset', () => {
     expect(done.json()).toMatchObject({ portal: true });
     clock.advance(16 * MIN);
     expect((await attempt(contact.email, 'a-brand-new-password-1', freshIp(), true)).statusCode).toBe(200);
+  });
+
+  it('the mail comes from its editable template', async () => {
+    const user = await makeUser(t);
+    const tpl = (await t.call('GET', '/api/v1/email-templates/password_reset', { as: t.adminCookie })).json();
+    const preview = await t.call('POST', '/api/v1/email-templates/preview', { as: t.adminCookie, body: { subject: tpl.subject, body: tpl.body } });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json().text).toContain('https://support.example.com/reset-password#token=example-token');
+    expect(preview.json().text).toContain('1 hour');
+    const edited = await t.call('PATCH', '/api/v1/email-templates/password_reset', {
+      as: t.adminCookie,
+      headers: { 'if-match': `"${tpl.version}"` },
+      body: { subject: 'Your {{ company.name }} sign-in', body: `Hi {{ recipient.name }}, here is your link: {{ link.url }}` },
+    });
+    expect(edited.statusCode).toBe(200);
+    try {
+      await ask(user.email);
+      const [mail] = await outboxTo(user.email);
+      expect(mail!.subject).toBe('Your Casebook sign-in');
+      expect(mail!.text_body).toBe(`Hi ${user.name}, here is your link: ${linkIn(mail!.text_body).url}`);
+    } finally {
+      const now = (await t.call('GET', '/api/v1/email-templates/password_reset', { as: t.adminCookie })).json();
+      await t.call('PATCH', '/api/v1/email-templates/password_reset', { as: t.adminCookie, headers: { 'if-match': `"${now.version}"` }, body: { subject: tpl.subject, body: tpl.body } });
+    }
   });
 });
 
