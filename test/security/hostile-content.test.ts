@@ -462,6 +462,8 @@ describe('admin template inputs', () => {
           const out = res.json();
           expect(out.subject).not.toMatch(/[\r\n]/);
           expect(JSON.stringify(out)).not.toContain('root:x:0:0');
+          // Templates are text: what the admin wrote reaches the HTML part escaped, like the data.
+          expectInertMailHtml(out.html, `${x.id} as template ${field}`);
         }
       }
     }

@@ -3,8 +3,10 @@ import { badRequest } from '../../platform/errors.js';
 import { withoutBidiControls } from '../../platform/text-guard.js';
 
 // Email templates are Liquid text written by admins. They see only the data we hand them, can't
-// include files (no file system) and are bounded in time and size. Values are HTML-escaped for
-// the HTML part and left as they are for the text part; subjects lose line breaks.
+// include files (no file system) and are bounded in time and size. A template is text: the HTML
+// part is the rendered text, escaped (what the admin wrote as well as the values), in paragraphs —
+// so neither a template nor a customer's words can put markup or links into a mail. Subjects lose
+// line breaks.
 
 const noFiles = {
   exists: async () => false,
@@ -28,8 +30,9 @@ const options = {
   memoryLimit: 10_000_000,
   timezoneOffset: 0,
 };
-const htmlEngine = new Liquid({ ...options, outputEscape: 'escape' });
 const textEngine = new Liquid(options);
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface RenderedMail {
   subject: string;
@@ -48,7 +51,7 @@ function oneLine(s: string): string {
 export function renderMail(template: { subject: string; body: string }, data: TemplateData): RenderedMail {
   const subject = oneLine(textEngine.parseAndRenderSync(template.subject, data) as string);
   const text = (textEngine.parseAndRenderSync(template.body, data) as string).trim();
-  const escaped = (htmlEngine.parseAndRenderSync(template.body, data) as string).trim();
+  const escaped = escapeHtml(text.replace(/\r\n?/g, '\n'));
   const html = `<!doctype html><html><body style="font-family: system-ui, sans-serif; font-size: 14px; line-height: 1.5; color: #1a1b1e">${escaped
     .split(/\n{2,}/)
     .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
