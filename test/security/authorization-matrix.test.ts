@@ -845,3 +845,43 @@ describe('idempotency keys are per caller', () => {
     expect(retry.json().number).toBe(first.json().number);
   });
 });
+
+describe('revoked powers end at once', () => {
+  it('a removed role, a deactivated user and a contact who loses portal access are refused on their very next request', async () => {
+    const m = await makeUser(t, { roles: ['manager'] });
+    const cookie = await m.cookie();
+    const c = await F.case(worlds.A);
+    expect((await t.call('POST', `/api/v1/cases/${c.number}/major`, { as: cookie, body: { major: true } })).statusCode).toBe(200);
+    await ok('PATCH', `/api/v1/users/${m.id}`, { roles: ['agent'] });
+    expect((await t.call('POST', `/api/v1/cases/${c.number}/major`, { as: cookie, body: { major: false } })).statusCode).toBe(403);
+    await ok('PATCH', `/api/v1/users/${m.id}`, { active: false });
+    expect((await t.call('GET', '/api/v1/me', { as: cookie })).statusCode).toBe(401);
+
+    const { contact, cookie: portal } = await makeCustomer(t, { accountId: worlds.A.account.id });
+    const mine = await ok('POST', '/api/v1/portal/cases', { shortDescription: 'Mine' }, portal);
+    await ok('PATCH', `/api/v1/contacts/${contact.id}`, { portalAccess: false });
+    expect((await t.call('GET', `/api/v1/portal/cases/${mine.number}`, { as: portal })).statusCode).toBe(401);
+    expect((await t.call('POST', '/api/v1/auth/login', { body: { email: contact.email, password: PASSWORD, portal: true } })).statusCode).toBe(401);
+  });
+});
+
+describe('knowledge on the portal', () => {
+  it('customers read published articles only: drafts and retired ones are 404 and never listed', async () => {
+    const draft = await F.article();
+    const published = await F.publishedArticle();
+    const retired = await F.publishedArticle();
+    await ok('POST', `/api/v1/articles/${retired.number}/retire`, {});
+    const as = worlds.A.customerCookie;
+    expect((await t.call('GET', `/api/v1/portal/articles/${published.number}`, { as })).statusCode).toBe(200);
+    expect((await t.call('GET', `/api/v1/portal/articles/${draft.number}`, { as })).statusCode).toBe(404);
+    expect((await t.call('GET', `/api/v1/portal/articles/${retired.number}`, { as })).statusCode).toBe(404);
+    const listed = (await ok('GET', '/api/v1/portal/articles?limit=100', undefined, as)).items.map((a: { number: string }) => a.number);
+    expect(listed).toContain(published.number);
+    expect(listed).not.toContain(draft.number);
+    expect(listed).not.toContain(retired.number);
+    const searched = (await ok('GET', `/api/v1/portal/articles?q=${encodeURIComponent(draft.title)}`, undefined, as)).items.map((a: { number: string }) => a.number);
+    expect(searched).not.toContain(draft.number);
+    // A customer cannot ask for drafts by state either.
+    expect((await t.call('GET', '/api/v1/portal/articles?state=draft', { as })).statusCode).toBe(400);
+  });
+});
