@@ -1,6 +1,6 @@
 import { request as apiRequest, type APIRequestContext } from '@playwright/test';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './env.js';
-import { expect, signIn, test, unique } from './fixtures.js';
+import { expect, signIn, signInAsAdmin, signOutOfWorkspace, test, unique } from './fixtures.js';
 
 // "Forgot password?" end to end: the sign-in page, the mail in the outbox (no SMTP server in
 // these runs, so mail waits there), the link's page, the new password, the spent link.
@@ -81,6 +81,19 @@ test('an invited portal contact sets a password from the invitation', async ({ p
   const email = `invited-${unique()}@customer.test`;
   const contact = await admin.post('/api/v1/contacts', { data: { accountId: account.id, name: 'Ines Invited', email, portalAccess: true } });
   expect(contact.status()).toBe(201);
+  const first = await linkMailedTo(email);
+
+  // The admin sends the invitation again from the contact's form: only the new link works.
+  await signInAsAdmin(page);
+  await page.goto(`/customers/contacts/${(await contact.json()).id}`);
+  await page.getByRole('dialog').getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText('Invitation sent')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await signOutOfWorkspace(page, 'Administrator');
+  await expect.poll(() => linkMailedTo(email)).not.toBe(first);
+  await page.goto(first);
+  await expect(page.getByRole('heading', { name: 'This link does not work any more' })).toBeVisible();
 
   const link = await linkMailedTo(email);
   expect(link).toMatch(/^\/portal\/invitation#token=/);

@@ -5,6 +5,7 @@ import { isAdmin, useMe } from '../auth';
 import { AccountSelect } from '../components/AccountSelect';
 import { ActiveFilterControl, dash, ListTable, NewButton, PageHeader, SearchBox, useSearchParam, type Column } from '../components/ListPage';
 import { ActiveToggle, Details, DrawerLoading, FormShell, ReadOnlyNotice, RecordDrawer, RecordMeta, StatusBadge } from '../components/RecordDrawer';
+import { PortalInvitation } from './SignInAdmin';
 import { compact, pickChanged, useRecordForm } from '../components/useRecordForm';
 import { parseId, useDrawerTitle } from './util';
 
@@ -178,7 +179,7 @@ function ContactForm({ id, canEdit, onDone, presetAccountId }: { id: number | nu
           description={
             rec?.hasPassword
               ? 'Leave empty to keep the current password. At least 12 characters.'
-              : 'At least 12 characters. Tell it to the contact in a safe way.'
+              : 'Leave empty to email the contact an invitation: they choose their own password from the link (valid 7 days). Or set one here: at least 12 characters.'
           }
           autoComplete="new-password"
           value={form.values.password}
@@ -186,6 +187,7 @@ function ContactForm({ id, canEdit, onDone, presetAccountId }: { id: number | nu
           error={form.errors.password}
         />
       )}
+      {rec && rec.active && rec.portalAccess && !rec.hasPassword && <PortalInvitation contactId={rec.id} email={rec.email} />}
     </FormShell>
   );
 }

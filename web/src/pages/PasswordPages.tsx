@@ -129,14 +129,18 @@ export function ForgotPasswordPage({ variant }: { variant: Variant }) {
   );
 }
 
-/** The token from the address's fragment (#token=…), read once. */
+const tokenIn = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? '';
+
+/** The token from the address's fragment (#token=…); a newer link opened in the same tab replaces it. */
 function useFragmentToken(): string {
   const { hash } = useLocation();
-  const [token] = useState(() => new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? '');
+  const [token, setToken] = useState(() => tokenIn(hash));
   useEffect(() => {
+    const fresh = tokenIn(hash);
+    if (fresh) setToken(fresh);
     // Keep the secret out of the address bar (and of bookmarks, screenshots, history).
     if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
-  }, []);
+  }, [hash]);
   return token;
 }
 
@@ -154,6 +158,7 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
     staleTime: Infinity,
   });
   const save = useMutation({
+    mutationKey: ['set-password', token],
     mutationFn: () => request<{ kind: Kind; email: string; portal: boolean }>('POST', '/auth/password-reset/confirm', { body: { token, password } }),
     onError: (e) => {
       if (e instanceof ApiError) {
@@ -163,6 +168,8 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
     },
   });
 
+  const { reset } = save;
+  useEffect(() => reset(), [token, reset]); // a new link starts afresh
   const invitation = (info.data?.kind ?? kind) === 'invitation';
   const forgotPath = portal ? '/portal/forgot-password' : '/forgot-password';
 

@@ -109,3 +109,22 @@ export function SignInState({ user: shown }: { user: User }) {
     </Stack>
   );
 }
+
+/** A portal contact without a password: mail them an invitation (again) to choose one. */
+export function PortalInvitation({ contactId, email }: { contactId: number; email: string }) {
+  const invite = useMutation({
+    mutationFn: () => request<{ expiresAt: string }>('POST', `/contacts/${contactId}/invitation`),
+    onSuccess: (r) => notifications.show({ color: 'green', title: 'Invitation sent', message: `${email} got a link to choose a portal password, valid until ${time(r.expiresAt)}. Earlier links no longer work.` }),
+    onError: (e) => notifications.show({ color: 'red', title: 'Could not send the invitation', message: errorMessage(e) }),
+  });
+  return (
+    <Group gap="xs">
+      <Text size="sm" c="dimmed">
+        No portal password yet.
+      </Text>
+      <Button size="compact-xs" variant="light" loading={invite.isPending} onClick={() => invite.mutate()}>
+        Send invitation
+      </Button>
+    </Group>
+  );
+}
