@@ -32,3 +32,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** The names of the migrations this version knows, in order. */
+export const knownMigrations = (): string[] => Object.keys(migrations);
+
+/**
+ * Brings an empty or older schema up to the named migration and no further (a restore of an
+ * older backup loads its rows into the schema they were written in, then migrates to the latest).
+ */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  if (!(name in migrations)) throw new Error(`Unknown migration ${name}`);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

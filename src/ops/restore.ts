@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import { createHash } from 'node:crypto';
 import type { DatabaseConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { knownMigrations, migrateTo, migrateToLatest } from '../db/migrate.js';
 import {
   BackupError,
   dataTables,
@@ -27,9 +27,11 @@ import {
 //
 // The backup is checked completely before anything is written: the manifest, each table file's
 // sha-256 and row count, each stored file's size and sha-256, and that every file a row names is
-// there. The database is brought to the same schema by the migrations, then all rows go in in one
-// transaction (so a failed restore leaves the database as it was), parents before children;
-// identity sequences are moved past the restored ids, so new records get the next numbers.
+// there. The database is brought to the backup's schema by this version's migrations (up to the
+// backup's last one), then all rows go in in one transaction (so a failed restore leaves the
+// database as it was), parents before children; identity sequences are moved past the restored
+// ids, so new records get the next numbers. A backup of an older version is then migrated to the
+// latest schema like any older database.
 
 export interface RestoreOptions {
   database: DatabaseConfig;
@@ -44,6 +46,8 @@ export interface RestoreResult {
   manifest: Manifest;
   rows: number;
   files: number;
+  /** Migrations applied after the rows went in (the backup came from an older version). */
+  upgraded: string[];
 }
 
 // Tables whose rows mean someone has used this instance (a fresh one has only the seeded lookups).
@@ -113,21 +117,35 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const manifest = await verifyBackup(source);
   log(`Backup verified: ${manifest.tables.length} tables, ${manifest.files.length} files, made ${manifest.createdAt} on ${manifest.source.dialect}`);
 
-  // The same schema first: the migrations this version knows, which must be the backup's.
+  // The schema the rows were written in first: this version's migrations up to the backup's last.
+  const known = knownMigrations();
+  const newer = manifest.migrations.filter((m) => !known.includes(m));
+  if (newer.length) throw new BackupError(`The backup was made by a newer Casebook (migrations ${newer.join(', ')} are unknown here); restore it with that version or a later one`);
+  if (!manifest.migrations.length || !manifest.migrations.every((m, i) => known[i] === m)) {
+    throw new BackupError(`The backup's migrations (${manifest.migrations.join(', ') || 'none'}) are not a beginning of this version's (${known.join(', ')})`);
+  }
+  const backupLevel = manifest.migrations[manifest.migrations.length - 1]!;
   const database = openDatabase(opts.database, { poolSize: 1 });
-  let applied: string[];
   try {
-    await migrateToLatest(database.db);
-    applied = (await database.db.selectFrom('schema_migrations' as never).select('name' as never).orderBy('name' as never).execute()).map((r) => String((r as { name: string }).name));
+    const applied = await database.db
+      .selectFrom('schema_migrations' as never)
+      .select('name' as never)
+      .execute()
+      .then((rows) => rows.map((r) => String((r as { name: string }).name)))
+      .catch(() => [] as string[]);
+    const ahead = applied.filter((m) => !manifest.migrations.includes(m));
+    if (ahead.length) {
+      throw new BackupError(
+        `This database already has migrations the backup predates (${ahead.join(', ')}); restore the backup into a new, empty database — it is upgraded after the restore`,
+      );
+    }
+    await migrateTo(database.db, backupLevel);
   } finally {
     await database.close();
   }
-  const newer = manifest.migrations.filter((m) => !applied.includes(m));
-  if (newer.length) throw new BackupError(`The backup was made by a newer Casebook (migrations ${newer.join(', ')} are unknown here); restore it with that version`);
-  const older = applied.filter((m) => !manifest.migrations.includes(m));
-  if (older.length) throw new BackupError(`The backup was made by an older Casebook (it lacks migrations ${older.join(', ')}); restore it with that version, then upgrade`);
 
   const raw = await openRaw(opts.database);
+  let result: RestoreResult;
   try {
     const tables = await dataTables(raw);
     const shapes = await Promise.all(tables.map((t) => tableShape(raw, t)));
@@ -163,10 +181,19 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
 
     const rows = await restoreRows(raw, source, shapes, inBackup);
     log(`Restored ${rows} rows into ${manifest.tables.length} tables and ${manifest.files.length} files into ${opts.dataDir}`);
-    return { manifest, rows, files: manifest.files.length };
+    result = { manifest, rows, files: manifest.files.length, upgraded: [] };
   } finally {
     await raw.close();
   }
+  // A backup of an older version is upgraded now, exactly as a start of this version would.
+  const upgrade = openDatabase(opts.database, { poolSize: 1 });
+  try {
+    result.upgraded = await migrateToLatest(upgrade.db);
+  } finally {
+    await upgrade.close();
+  }
+  if (result.upgraded.length) log(`Upgraded the restored database with migrations ${result.upgraded.join(', ')}`);
+  return result;
 }
 
 const PARAMS_PER_STATEMENT = 10_000;
