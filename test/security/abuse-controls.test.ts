@@ -152,6 +152,16 @@ describe('sign-in throttling (429) and lockout (423)', () => {
     }
   });
 
+  it('an email that grows when lower-cased is refused with 400, not stored (İ → i̇)', async () => {
+    const email = 'İ'.repeat(320);
+    for (const url of ['/api/v1/auth/login', '/api/v1/auth/password-reset']) {
+      const res = await t.app.inject({ method: 'POST', url, remoteAddress: freshIp(), payload: url.endsWith('login') ? { email, password: 'wrong-password!' } : { email } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.details.fields[0].field).toBe('body.email');
+    }
+    expect(await t.db.selectFrom('login_failures').select('email').where('email', 'like', 'i%').execute()).toEqual([]);
+  });
+
   it('locks portal contacts the same way', async () => {
     const contact = await makeContact(t, { portalAccess: true, password: PASSWORD });
     await failTimes(contact.email, 10);

@@ -9,7 +9,8 @@ import * as lockout from './lockout.js';
 // Forgot password, invitations and sign-in lockouts (SPEC §10: a user created without a password
 // gets an invitation mail that sets it).
 
-const emailInput = z.string().trim().min(1, 'must not be empty').max(320).transform((v) => v.toLowerCase());
+// Checked again after lower-casing: some letters grow (İ → i̇).
+const emailInput = z.string().trim().min(1, 'must not be empty').max(320).transform((v) => v.toLowerCase()).pipe(z.string().max(320, 'must be at most 320 characters'));
 const tokenInput = z.string().min(20, 'is not a valid link').max(200, 'is not a valid link');
 const invitationSent = z.object({ expiresAt: z.string() });
 

@@ -72,7 +72,8 @@ export const groupListQuery = z.strictObject({
 });
 
 export const loginBody = z.strictObject({
-  email: z.string().trim().min(1, 'must not be empty').max(320).transform((v) => v.toLowerCase()),
+  // Checked again after lower-casing: some letters grow (İ → i̇), and the email is stored for the lockout.
+  email: z.string().trim().min(1, 'must not be empty').max(320).transform((v) => v.toLowerCase()).pipe(z.string().max(320, 'must be at most 320 characters')),
   password: z.string().min(1, 'must not be empty').max(200),
   /** true: sign in a portal contact; false/absent: a staff user (falls back to a contact). */
   portal: z.boolean().optional(),
