@@ -149,8 +149,13 @@ describe('watch lists', () => {
     expect((await t.call('DELETE', `${url}/${ext.json().id}`, { as: agentCookie })).statusCode).toBe(404);
     expect((await t.call('GET', url, { as: agentCookie })).json().items).toHaveLength(2);
 
-    const audit = await t.db.selectFrom('audit_log').select(['field', 'new_value']).where('entity', '=', 'case').where('entity_id', '=', c.id).where('field', '=', 'watcher').orderBy('id').execute();
-    expect(audit.map((a) => a.new_value)).toEqual(['+ Maya Patel', '+ Grace Kim', '+ boss@partner.test', '− boss@partner.test']);
+    const audit = await t.db.selectFrom('audit_log').select(['old_value', 'new_value']).where('entity', '=', 'case').where('entity_id', '=', c.id).where('field', '=', 'watcher').orderBy('id').execute();
+    expect(audit).toEqual([
+      { old_value: null, new_value: 'Maya Patel' },
+      { old_value: null, new_value: 'Grace Kim' },
+      { old_value: null, new_value: 'boss@partner.test' },
+      { old_value: 'boss@partner.test', new_value: null },
+    ]);
   });
 
   it('100 updates in a minute: at most 3 digest mails per watcher, listing all 100; work notes never reach an email-only watcher', async () => {

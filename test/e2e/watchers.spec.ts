@@ -52,6 +52,9 @@ test('an agent keeps a watch list on the case form', async ({ page, request }, i
 
   await panel.getByRole('button', { name: 'Remove partner@elsewhere.test from the watch list' }).click();
   await expect(watchers.getByRole('listitem')).toHaveCount(2);
+  // The timeline tells who joined and left the watch list.
+  await expect(page.getByText('took partner@elsewhere.test off the watch list')).toBeVisible();
+  await expect(page.getByText('added partner@elsewhere.test to the watch list')).toBeVisible();
   await panel.getByRole('button', { name: 'Stop watching' }).click();
   await expect(watchers.getByRole('listitem')).toHaveText([`Grace Colleague ${id}`]);
   await expect(panel.getByRole('button', { name: 'Watch', exact: true })).toBeVisible();

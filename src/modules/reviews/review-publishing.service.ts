@@ -8,6 +8,7 @@ import { runtime } from '../../platform/runtime.js';
 import { updateVersioned } from '../../platform/records.js';
 import { getProperty } from '../settings/settings.service.js';
 import { queueCaseMail } from '../mail/outbox.service.js';
+import { noteCaseUpdate } from '../watchers/watchers.service.js';
 import { getConfiguration } from './configurations.service.js';
 import { markdownTree } from './markdown.js';
 import { TemplateError, type DocumentRenderer } from './review-document.js';
@@ -168,6 +169,7 @@ export async function publishReview(db: Kysely<DB>, renderer: DocumentRenderer, 
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.updateTable('review_documents').set({ comment_id: comment.id }).where('id', '=', doc.id).execute();
+    await noteCaseUpdate(trx, review.case_id, { kind: visibility === 'customer' ? 'comment' : 'work_note', who: who.name, text: `Post case review ${review.number}, version ${docVersion}, was published`, visibility, byUserId: who.id });
     await trx.updateTable('cases').set({ updated_at: publishedAt }).where('id', '=', review.case_id).execute();
     if (visibility === 'customer') {
       await queueCaseMail(trx, { caseId: review.case_id, template: 'review_published', idempotencyKey: `review:${review.id}:published:v${docVersion}`, publicUrl: runtime.publicUrl, commentId: comment.id });

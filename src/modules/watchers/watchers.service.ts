@@ -119,7 +119,7 @@ export async function addWatcher(db: Kysely<DB>, actor: Staff, number: string, i
       .executeTakeFirstOrThrow()
       .catch((err: unknown) => rethrowUnique(err, userId !== null ? 'userId' : 'email', `already watches ${number}`));
     const label = userId !== null ? ((await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst())?.name ?? `user ${userId}`) : address;
-    await auditChanges(trx, actor, 'case', c.id, 'update', { watcher: null }, { watcher: `+ ${label}` });
+    await auditChanges(trx, actor, 'case', c.id, 'update', { watcher: null }, { watcher: label });
     return row.id;
   });
   const c = await caseRow(db, number);
@@ -134,7 +134,7 @@ export async function removeWatcher(db: Kysely<DB>, actor: Staff, number: string
     if (!w) throw notFound(`Watcher ${watcherId} of ${number}`);
     await trx.deleteFrom('watch_notices').where('watcher_id', '=', watcherId).where('outbox_id', 'is', null).execute();
     await trx.deleteFrom('case_watchers').where('id', '=', watcherId).execute();
-    await auditChanges(trx, actor, 'case', c.id, 'update', { watcher: null }, { watcher: `− ${w.name ?? w.email}` });
+    await auditChanges(trx, actor, 'case', c.id, 'update', { watcher: w.name ?? w.email }, { watcher: null });
   });
 }
 

@@ -6,6 +6,7 @@ import { errorMessage, request } from '../api';
 import { useMe } from '../auth';
 import { useAllUsers } from '../components/useAll';
 import type { Case } from '../casesApi';
+import { timelineKey } from './Timeline';
 
 // The case's watch list: colleagues and extra email addresses who get a digest mail of the case's
 // updates (comments, status changes, assignments), batched so a busy hour is one mail, not fifty.
@@ -34,7 +35,8 @@ export function WatchersPanel({ kase }: { kase: Case }) {
   const list = useQuery({ queryKey: key, queryFn: async () => (await watchersApi.list(kase.number)).items });
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: key });
+  // The timeline shows who joined or left the watch list.
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: key }), qc.invalidateQueries({ queryKey: timelineKey(kase.number) })]);
 
   const add = useMutation({
     mutationFn: (body: { userId: number } | { email: string }) => watchersApi.add(kase.number, body),

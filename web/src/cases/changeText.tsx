@@ -78,6 +78,7 @@ function valueOf(field: string, raw: string, kase: Case, names: Names): ReactNod
 function fieldSentence(c: FieldChange, kase: Case, names: Names): ReactNode | null {
   const f = c.field;
   if (!f || QUIET.has(f)) return null;
+  if (f === 'watcher') return c.newValue ? <>added <strong>{c.newValue}</strong> to the watch list</> : c.oldValue ? <>took <strong>{c.oldValue}</strong> off the watch list</> : null;
   const label = fieldLabel(f);
   if (REASONS.has(f)) return c.newValue ? <>gave the {label.toLowerCase()}: “{clip(c.newValue, 300)}”</> : null;
   const v = (raw: string) => <strong>{valueOf(f, raw, kase, names)}</strong>;
