@@ -120,6 +120,9 @@ export class MailWorker {
     if (claimed.length === 0) return 0;
     const from = String(await getProperty(this.db, 'email.from'));
     const company = String(await getProperty(this.db, 'company.name'));
+    // Oldest first: UPDATE … RETURNING gives no order on PostgreSQL, and a customer must not get
+    // "Resolved" before "We are working on your case".
+    claimed.sort((a, b) => a.id - b.id);
     for (const mail of claimed) {
       try {
         await this.db.updateTable('outbox').set({ send_started_at: clock.nowIso() }).where('id', '=', mail.id).execute();
