@@ -320,6 +320,64 @@ describe(`concurrent decisions on one review (${testDialect})`, () => {
   });
 });
 
+// ---- a customer's reply against the agent's resolve
+
+describe(`reply and resolve at once (${testDialect})`, () => {
+  it('a portal reply racing Resolve either lands before it (resolved) or reopens the case — never a reply hidden behind a resolution', async () => {
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 4; round++) {
+      const customer = await makeCustomer(t);
+      const c = await makeCase(t, { contactId: customer.contact.id });
+      expect((await act(t, c.number, 'start', {}, agentCookie)).statusCode).toBe(200);
+      const { results, waited } = await race({ table: 'cases', id: c.id, waiters: 2 }, [
+        () => act(t, c.number, 'resolve', solved, agentCookie),
+        () => t.call('POST', `/api/v1/portal/cases/${c.number}/comments`, { as: customer.cookie, body: { body: `Still broken (${round})` } }),
+      ]);
+      if (waited !== null) expect(waited).toBe(2);
+      expect(results.map((r) => r.statusCode)).toEqual([200, 201]);
+      const row = await t.db.selectFrom('cases').select(['status', 'assignee_id', 'resolved_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+      const reply = await t.db.selectFrom('comments').select(['id', 'created_at']).where('case_id', '=', c.id).where('author_type', '=', 'contact').executeTakeFirstOrThrow();
+      const resolvedAudit = await t.db.selectFrom('audit_log').select(['id', 'new_value']).where('entity', '=', 'case').where('entity_id', '=', c.id).where('field', '=', 'status').orderBy('id').execute();
+      outcomes.add(row.status);
+      if (row.status === 'resolved') {
+        // The reply came first: it is older than the resolution, and nothing reopened.
+        expect(reply.created_at <= row.resolved_at!).toBe(true);
+        expect(resolvedAudit.map((a) => a.new_value).filter((v) => /reopened/.test(v ?? ''))).toHaveLength(0);
+      } else {
+        // The resolution came first: the reply reopened the case and cleared the assignee.
+        expect(row).toMatchObject({ status: 'reopened', assignee_id: null });
+        expect(resolvedAudit.map((a) => a.new_value).filter((v) => /resolved/.test(v ?? ''))).toHaveLength(1);
+      }
+    }
+    expect([...outcomes].every((o) => o === 'resolved' || o === 'reopened')).toBe(true);
+  });
+});
+
+// ---- surveys
+
+describe(`one-time links (${testDialect})`, () => {
+  it('six answers to one satisfaction survey at once: one counts, the case follows that answer', async () => {
+    for (let round = 0; round < 2; round++) {
+      const { contact } = await makeCustomer(t);
+      const c = await makeCase(t, { contactId: contact.id });
+      await act(t, c.number, 'start', {}, agentCookie);
+      expect((await act(t, c.number, 'resolve', solved, agentCookie)).statusCode).toBe(200);
+      const mail = await t.db.selectFrom('outbox').select('text_body').where('case_id', '=', c.id).where('template_key', '=', 'case_resolved').executeTakeFirstOrThrow();
+      const token = /\/survey\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
+      const survey = await t.db.selectFrom('surveys').select('id').where('case_id', '=', c.id).executeTakeFirstOrThrow();
+      const scores = [1, 5, 2, 4, 3, 5];
+      const { results, waited } = await race({ table: 'surveys', id: survey.id, waiters: 6 }, scores.map((score) => () => t.call('POST', `/api/v1/surveys/${token}`, { body: { score } })));
+      if (waited !== null) expect(waited).toBe(6);
+      expect(codes(results)).toEqual([200, 409, 409, 409, 409, 409]);
+      const score = scores[results.findIndex((r) => r.statusCode === 200)]!;
+      const now = await t.db.selectFrom('cases').select(['status', 'satisfaction', 'assignee_id']).where('id', '=', c.id).executeTakeFirstOrThrow();
+      expect(now).toMatchObject({ satisfaction: score, status: score <= 2 ? 'reopened' : 'closed' });
+      const statusChanges = await t.db.selectFrom('audit_log').select('new_value').where('entity', '=', 'case').where('entity_id', '=', c.id).where('field', '=', 'status').execute();
+      expect(statusChanges.filter((a) => /closed|reopened/.test(a.new_value ?? ''))).toHaveLength(1);
+    }
+  });
+});
+
 // ---- queues
 
 describe(`queue races (${testDialect})`, () => {
