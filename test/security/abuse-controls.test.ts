@@ -397,7 +397,7 @@ describe('CSRF protection of cookie sessions', () => {
 
   it('refuses unsafe requests a browser sends for another site (403 csrf) and changes nothing', async () => {
     const before = await count();
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { origin: 'https://support.example.test.evil.example' },
