@@ -885,3 +885,38 @@ describe('knowledge on the portal', () => {
     expect((await t.call('GET', '/api/v1/portal/articles?state=draft', { as })).statusCode).toBe(400);
   });
 });
+
+describe('major-case reviews and customer lists', () => {
+  it('an agent may read a major-case review and add work notes, but not write, submit, publish or reopen it', async () => {
+    const { m } = await F.majorWithChild(worlds.A);
+    await ok('POST', `/api/v1/cases/${m.number}/resolve-with-children`, { ...SOLVED, cancelOpenActivities: true });
+    const r = await ok('POST', `/api/v1/cases/${m.number}/review`, undefined, users.majorIssueManager.cookie);
+    const agent = users.agent.cookie;
+    const status = (method: Method, url: string, body?: unknown) => t.call(method, url, { as: agent, body }).then((x) => x.statusCode);
+    expect(await status('GET', `/api/v1/reviews/${r.number}`)).toBe(200);
+    expect(await status('POST', `/api/v1/reviews/${r.number}/work-notes`, { body: 'Network team confirms' })).toBe(200);
+    expect(await status('PATCH', `/api/v1/reviews/${r.number}`, { summary: 'Agent text' })).toBe(403);
+    expect(await status('POST', `/api/v1/reviews/${r.number}/request-approval`, { approvalUserIds: [users.manager.id] })).toBe(403);
+    await ok('POST', `/api/v1/reviews/${r.number}/request-approval`, { approvalUserIds: [users.manager.id] }, users.majorIssueManager.cookie);
+    await ok('POST', `/api/v1/reviews/${r.number}/approve`, {}, users.manager.cookie);
+    expect(await status('POST', `/api/v1/reviews/${r.number}/publish`, {})).toBe(403);
+    await ok('POST', `/api/v1/reviews/${r.number}/publish`, {}, users.majorIssueManager.cookie);
+    expect(await status('POST', `/api/v1/reviews/${r.number}/reopen`, {})).toBe(403);
+    expect(await status('POST', `/api/v1/reviews/${r.number}/copy-to-children`, {})).toBe(403);
+    const row = await t.db.selectFrom('reviews').select(['summary', 'state']).where('number', '=', r.number).executeTakeFirstOrThrow();
+    expect(row).toEqual({ summary: expect.not.stringContaining('Agent text'), state: 'published' });
+  });
+
+  it('a customer’s lists of accounts, contacts and assets hold their own account only', async () => {
+    const as = worlds.A.customerCookie;
+    const list = async (url: string) => (await ok('GET', `${url}?limit=200`, undefined, as)).items as { id: number; accountId?: number }[];
+    expect((await list('/api/v1/accounts')).map((x) => x.id)).toEqual([worlds.A.account.id]);
+    expect((await list('/api/v1/contacts')).map((x) => x.id)).toEqual([worlds.A.contact.id]);
+    const assets = await list('/api/v1/assets');
+    expect(assets.map((x) => x.id)).toContain(worlds.A.asset.id);
+    expect(new Set(assets.map((x) => x.accountId))).toEqual(new Set([worlds.A.account.id]));
+    // Filtering for another account finds nothing rather than its records.
+    expect((await ok('GET', `/api/v1/assets?accountId=${worlds.B.account.id}`, undefined, as)).items).toEqual([]);
+    expect((await ok('GET', `/api/v1/contacts?accountId=${worlds.B.account.id}`, undefined, as)).items).toEqual([]);
+  });
+});
