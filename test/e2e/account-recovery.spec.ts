@@ -15,6 +15,15 @@ test.afterAll(async () => {
   await admin?.dispose();
 });
 
+/** Content-Security-Policy violations the page reports (there must be none). */
+function watchCsp(page: import('@playwright/test').Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+  });
+  return seen;
+}
+
 /** The link in the newest mail to this address, as a path on the server under test. */
 async function linkMailedTo(email: string): Promise<string> {
   let link: string | undefined;
@@ -29,6 +38,7 @@ async function linkMailedTo(email: string): Promise<string> {
 }
 
 test('a staff user resets a forgotten password from the sign-in page', async ({ page }, info) => {
+  const csp = watchCsp(page);
   const email = `forgetful-${unique()}@example.test`;
   const created = await admin.post('/api/v1/users', { data: { email, name: 'Frances Forgetful', roles: ['agent'], password: 'the-old-password-1' } });
   expect(created.status()).toBe(201);
@@ -74,9 +84,11 @@ test('a staff user resets a forgotten password from the sign-in page', async ({ 
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'This link does not work any more' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'ask for a new link' })).toHaveAttribute('href', '/forgot-password');
+  expect(csp).toEqual([]);
 });
 
 test('an invited portal contact sets a password from the invitation', async ({ page }, info) => {
+  const csp = watchCsp(page);
   const account = await (await admin.post('/api/v1/accounts', { data: { name: `Invited Ltd ${unique()}` } })).json();
   const email = `invited-${unique()}@customer.test`;
   const contact = await admin.post('/api/v1/contacts', { data: { accountId: account.id, name: 'Ines Invited', email, portalAccess: true } });
@@ -109,4 +121,5 @@ test('an invited portal contact sets a password from the invitation', async ({ p
   await page.getByLabel('Password', { exact: true }).fill('my-portal-password-7');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/portal$/);
+  expect(csp).toEqual([]);
 });

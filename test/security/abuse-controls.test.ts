@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { clock } from '../../src/platform/clock.js';
@@ -349,6 +351,11 @@ describe('invitations', () => {
     expect((await attempt('invited@example.test', 'my-first-password-1', freshIp())).statusCode).toBe(200);
     expect((await t.call('GET', `/api/v1/users/${res.json().id}`, { as: t.adminCookie })).json().hasPassword).toBe(true);
 
+    // Each mailed link is on the user's history, by whom it was sent; the link itself is not.
+    const sent = await t.db.selectFrom('audit_log').selectAll().where('entity', '=', 'user').where('entity_id', '=', res.json().id).where('field', '=', 'invitationSent').execute();
+    expect(sent).toHaveLength(2);
+    expect(sent.every((a) => a.actor_type === 'user' && !String(a.new_value).includes(token))).toBe(true);
+
     // Once the password is set there is nothing to invite to.
     const done = await t.call('POST', `/api/v1/users/${res.json().id}/invitation`, { as: t.adminCookie });
     expect(done.statusCode).toBe(409);
@@ -444,6 +451,17 @@ describe('CSRF protection of cookie sessions', () => {
 });
 
 describe('security headers', () => {
+  it('the web app has no inline script for the CSP to allow', () => {
+    const html = fs.readFileSync(path.resolve(import.meta.dirname, '../../web/index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/\bsrc=/);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i); // no inline event handlers either
+  });
+
   it('API answers carry CSP, nosniff, frame-ancestors, Referrer-Policy, no-store and no X-Powered-By', async () => {
     for (const url of ['/api/v1/health', '/api/v1/me', '/api/v1/no-such-route', '/some/page']) {
       const res = await t.call('GET', url, { as: url === '/api/v1/me' ? t.adminCookie : null });

@@ -94,6 +94,21 @@ async function issue(trx: Kysely<DB>, kind: TokenKind, person: Person, createdBy
       created_at: now.toISOString(),
     })
     .execute();
+  // On the person's history: who sent which link when (never the link itself).
+  await trx
+    .insertInto('audit_log')
+    .values({
+      at: now.toISOString(),
+      actor_type: createdBy ? 'user' : 'system',
+      actor_id: createdBy?.id ?? null,
+      entity: person.type,
+      entity_id: person.id,
+      action: 'update',
+      field: kind === 'invitation' ? 'invitationSent' : 'passwordResetSent',
+      old_value: null,
+      new_value: `valid until ${expiresAt}`,
+    })
+    .execute();
   setImmediate(() => outboxEvents.emit('queued'));
   return { expiresAt };
 }
