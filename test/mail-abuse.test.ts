@@ -190,6 +190,7 @@ describe('watch lists', () => {
 
     const staffDigests = to(sent, watcherUser.email);
     const extDigests = to(sent, 'lead@partner.test');
+    console.log(`mail-abuse: 100 updates in 60 s → ${staffDigests.length} digest(s) to the staff watcher, ${extDigests.length} to the email-only watcher`);
     expect(staffDigests.length).toBeGreaterThanOrEqual(1);
     expect(staffDigests.length).toBeLessThanOrEqual(3);
     expect(extDigests.length).toBeGreaterThanOrEqual(1);
@@ -220,6 +221,27 @@ describe('watch lists', () => {
     expect(to(sent, contact.email).every((m) => !m.subject?.startsWith('Updates on'))).toBe(true);
     // Everything waiting was sent; nothing is left over.
     expect(await t.db.selectFrom('watch_notices').select('id').where('case_id', '=', c.id).where('outbox_id', 'is', null).execute()).toEqual([]);
+  });
+
+  it('a case that never goes quiet still gets a digest at least every watchers.digestMaxDelaySeconds', async () => {
+    const c = await makeCase(t, { shortDescription: 'Chatty case' });
+    await addWatcher(c.number, { userId: watcherUser.id });
+    const sent: Received[] = [];
+    for (let i = 1; i <= 30; i++) {
+      await t.call('POST', `/api/v1/cases/${c.number}/comments`, { as: agentCookie, body: { body: `Progress P${i}:`, visibility: 'internal' } });
+      clock.advance(20_000); // one update every 20 s for ten minutes: never 60 s of quiet
+      sent.push(...(await deliver()));
+    }
+    const during = to(sent, watcherUser.email).length;
+    clock.advance(5 * 60_000);
+    sent.push(...(await deliver()));
+    const digests = to(sent, watcherUser.email);
+    // 600 s of updates with a 300 s maximum delay: a digest at 300 s (P1–P15) and at 600 s (P16–P30).
+    expect(during).toBe(2);
+    expect(digests.length).toBe(2);
+    const lines = digests.flatMap((m) => (m.text ?? '').split('\n').filter((l) => l.startsWith('- ')));
+    expect(lines).toHaveLength(30);
+    for (let i = 1; i <= 30; i++) expect(lines.filter((l) => l.includes(`P${i}:`))).toHaveLength(1);
   });
 
   it('an author is not told of their own update; a watcher list survives the digest template being edited', async () => {
@@ -274,7 +296,7 @@ describe('auto-responder storms', () => {
     ['RFC 3834 responders (Auto-Submitted: auto-replied)', rfcResponder, 0],
     ['header-less responders with an out-of-office subject', oooResponder, 0],
     ['naive responders: no headers, an ordinary "Re:" subject', naiveResponder, 1],
-  ] as const)('%s: the storm dies at once — at most one mail in response', async (_name, responder, maxResponses) => {
+  ] as const)('%s: the storm dies at once — at most one mail in response', async (name, responder, maxResponses) => {
     const id = randomBytes(2).toString('hex');
     const peerContact = `buyer-${id}@storm-${id}.test`;
     const peerWatcher = `partner-${id}@elsewhere-${id}.test`;
@@ -287,6 +309,7 @@ describe('auto-responder storms', () => {
     expect(counts[peerContact]).toBe(1);
     const triggered = 1 + 3;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    console.log(`mail-abuse: storm of ${name}, ${ROUNDS} rounds × ${STEP / 1000} s, 4 peers: ${total} mails out (${triggered} caused by the trigger), ${outcomes.length} answers in: ${[...new Set(outcomes)].map((o) => `${o}×${outcomes.filter((x) => x === o).length}`).join(' ')}`);
     expect(total - triggered).toBeLessThanOrEqual(maxResponses);
     for (const n of Object.values(counts)) expect(n).toBeLessThanOrEqual(2);
     // It is over long before the end: the second half of the storm sends nothing.
@@ -338,6 +361,7 @@ describe('auto-responder storms', () => {
       // automatically: the "opened" mail was recognised as automatic, the comment opened a case.
       const fromOne = exchanged.filter((m) => m.from?.value[0]?.address === 'support@one.test');
       const fromTwo = exchanged.filter((m) => m.from?.value[0]?.address === 'support@two.test');
+      console.log(`mail-abuse: two instances, ${ROUNDS} rounds: one sent ${fromOne.length}, two sent ${fromTwo.length}; two's outcomes: ${outcomes.join(', ')}`);
       expect(fromOne).toHaveLength(2);
       expect(fromTwo.length).toBeLessThanOrEqual(1);
       expect(outcomes.sort()).toEqual(['auto', 'created']);
