@@ -15,6 +15,8 @@ import { FILE_KINDS } from '../../src/platform/files.js';
 // with SIGKILL, and the checks run on its database and data directory after each crash.
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// CRASH_SERVER_ROOT: run another checkout's server under the same harness (e.g. an older commit, to see what it finds).
+const serverRoot = process.env.CRASH_SERVER_ROOT ? path.resolve(process.env.CRASH_SERVER_ROOT) : repo;
 
 /**
  * src/main.ts bundled once per run into one file (packages with native parts stay outside): a
@@ -22,11 +24,11 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * which is what lets the harness restart the server 50 times. Same code, same entry point.
  */
 export async function bundleServer(): Promise<string> {
-  const dir = path.join(repo, 'node_modules', '.cache', 'casebook-crash');
+  const dir = path.join(serverRoot, 'node_modules', '.cache', 'casebook-crash');
   fs.mkdirSync(dir, { recursive: true });
   const outfile = path.join(dir, `main-${process.pid}.mjs`);
   await build({
-    entryPoints: [path.join(repo, 'src', 'main.ts')],
+    entryPoints: [path.join(serverRoot, 'src', 'main.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -63,7 +65,7 @@ export interface ServerProcess {
 /** Starts `node main.mjs` with the given environment and waits until /api/v1/health answers. */
 export async function startServer(bundle: string, port: number, env: Record<string, string>): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [bundle], {
-    cwd: repo,
+    cwd: serverRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -133,58 +133,65 @@ export async function publishReview(db: Kysely<DB>, renderer: DocumentRenderer, 
   const publishedAt = clock.nowIso();
   const template = await templateOf(db, snapshot.configuration_id);
   const pdf = render(renderer, template.source, await documentData(db, snapshot.id, { version, publishedAt }));
-  const file = store.putBuffer(pdf);
+  // Staged until the document's row commits, so a refused or interrupted publish leaves no file.
+  const file = store.stageBuffer(pdf);
 
-  await db.transaction().execute(async (trx) => {
-    const review = await lockReview(trx, number);
-    if (review.version !== snapshot.version) throw conflict(`Review ${number} changed while it was being published; publish again`);
-    const docVersion = version;
-    const doc = await trx
-      .insertInto('review_documents')
-      .values({
-        review_id: review.id,
-        doc_version: docVersion,
-        sha256: file.sha256,
-        size: file.size,
-        customer_visible: review.customer_visible,
-        published_by: who.id,
-        published_at: publishedAt,
-        template_id: template.id,
-        template_version: template.version,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // The system's own publication comment: allowed on resolved and closed cases (SPEC §3.5, §7.6).
-    const visibility = review.customer_visible === 1 ? 'customer' : 'internal';
-    const comment = await trx
-      .insertInto('comments')
-      .values({
-        case_id: review.case_id,
-        visibility,
-        body: `Post case review ${review.number}, version ${docVersion}, was published: ${documentUrl(doc.id)}`,
-        author_type: 'user',
-        author_id: who.id,
-        created_at: publishedAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx.updateTable('review_documents').set({ comment_id: comment.id }).where('id', '=', doc.id).execute();
-    await noteCaseUpdate(trx, review.case_id, { kind: visibility === 'customer' ? 'comment' : 'work_note', who: who.name, text: `Post case review ${review.number}, version ${docVersion}, was published`, visibility, byUserId: who.id });
-    await trx.updateTable('cases').set({ updated_at: publishedAt }).where('id', '=', review.case_id).execute();
-    if (visibility === 'customer') {
-      await queueCaseMail(trx, { caseId: review.case_id, template: 'review_published', idempotencyKey: `review:${review.id}:published:v${docVersion}`, publicUrl: runtime.publicUrl, commentId: comment.id });
-    }
-    await updateVersioned(trx, {
-      table: 'reviews',
-      entity: 'review',
-      before: review,
-      changes: { state: 'published' },
-      expected: undefined,
-      actor: who,
-      touch: true,
-      extraAudit: { before: { publishedVersion: docVersion - 1 || null }, after: { publishedVersion: docVersion } },
+  try {
+    await db.transaction().execute(async (trx) => {
+      const review = await lockReview(trx, number);
+      if (review.version !== snapshot.version) throw conflict(`Review ${number} changed while it was being published; publish again`);
+      const docVersion = version;
+      const doc = await trx
+        .insertInto('review_documents')
+        .values({
+          review_id: review.id,
+          doc_version: docVersion,
+          sha256: file.sha256,
+          size: file.size,
+          customer_visible: review.customer_visible,
+          published_by: who.id,
+          published_at: publishedAt,
+          template_id: template.id,
+          template_version: template.version,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // The system's own publication comment: allowed on resolved and closed cases (SPEC §3.5, §7.6).
+      const visibility = review.customer_visible === 1 ? 'customer' : 'internal';
+      const comment = await trx
+        .insertInto('comments')
+        .values({
+          case_id: review.case_id,
+          visibility,
+          body: `Post case review ${review.number}, version ${docVersion}, was published: ${documentUrl(doc.id)}`,
+          author_type: 'user',
+          author_id: who.id,
+          created_at: publishedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('review_documents').set({ comment_id: comment.id }).where('id', '=', doc.id).execute();
+      await noteCaseUpdate(trx, review.case_id, { kind: visibility === 'customer' ? 'comment' : 'work_note', who: who.name, text: `Post case review ${review.number}, version ${docVersion}, was published`, visibility, byUserId: who.id });
+      await trx.updateTable('cases').set({ updated_at: publishedAt }).where('id', '=', review.case_id).execute();
+      if (visibility === 'customer') {
+        await queueCaseMail(trx, { caseId: review.case_id, template: 'review_published', idempotencyKey: `review:${review.id}:published:v${docVersion}`, publicUrl: runtime.publicUrl, commentId: comment.id });
+      }
+      await updateVersioned(trx, {
+        table: 'reviews',
+        entity: 'review',
+        before: review,
+        changes: { state: 'published' },
+        expected: undefined,
+        actor: who,
+        touch: true,
+        extraAudit: { before: { publishedVersion: docVersion - 1 || null }, after: { publishedVersion: docVersion } },
+      });
     });
-  });
+  } catch (err) {
+    store.discard([file]);
+    throw err;
+  }
+  store.promote(file);
   return version;
 }
 
