@@ -509,6 +509,7 @@ describe('authorization matrix', () => {
     let unexpectedAllows = 0;
     let allowsChecked = 0;
     let denialsChecked = 0;
+    let refusedBeforeValidation = 0;
     const routes = t.app.apiRoutes.filter((r) => POLICY[routeKey(r)] && R[routeKey(r)]);
     for (const route of routes) {
       const key = routeKey(route);
@@ -531,6 +532,12 @@ describe('authorization matrix', () => {
           cells++;
           if (isDenial(expected)) denialsChecked++;
           else allowsChecked++;
+          // A refusal by role comes before the body is even read: an empty body gets the same answer.
+          if (!fresh && route.method !== 'GET' && route.method !== 'DELETE' && expected !== 400) {
+            const bare = await t.call(route.method as Method, req.url, { as, body: {} });
+            refusedBeforeValidation++;
+            if (bare.statusCode !== res.statusCode) failures.push(`${key} as ${who}: with an empty body ${bare.statusCode}, with a valid one ${res.statusCode}`);
+          }
           if (res.statusCode >= 500) failures.push(`${key} as ${who}${obj ? ` (${obj})` : ''}: ${res.statusCode} ${res.body.slice(0, 200)}`);
           else if (!matches(expected, res.statusCode)) {
             if (isDenial(expected) && res.statusCode < 300) unexpectedAllows++;
@@ -540,7 +547,7 @@ describe('authorization matrix', () => {
       }
     }
     console.log(
-      `authorization matrix: ${routes.length} routes × ${PRINCIPALS.length} principals → ${cells} cells (${allowsChecked} allowed, ${denialsChecked} refused); unexpected allows: ${unexpectedAllows}; mismatches: ${failures.length}`,
+      `authorization matrix: ${routes.length} routes × ${PRINCIPALS.length} principals → ${cells} cells (${allowsChecked} allowed, ${denialsChecked} refused, ${refusedBeforeValidation} also refused with an empty body); unexpected allows: ${unexpectedAllows}; mismatches: ${failures.length}`,
     );
     expect(failures).toEqual([]);
     expect(unexpectedAllows).toBe(0);
