@@ -226,6 +226,8 @@ export async function storeUploads(
   return rows.sort((a, b) => a.id - b.id);
 }
 
+const bytes = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`);
+
 /** The case's file count (attachments.maxFilesPerCase) and its account's storage quota (attachments.accountQuotaBytes). */
 async function assertUploadLimits(trx: Kysely<DB>, caseId: number, files: { size: number }[]): Promise<void> {
   // Concurrent uploads to one case or account take their turn (PostgreSQL; SQLite has one writer).
@@ -255,7 +257,7 @@ async function assertUploadLimits(trx: Kysely<DB>, caseId: number, files: { size
   );
   const adding = files.reduce((n, f) => n + f.size, 0);
   if (used + adding > quota) {
-    throw new AppError('too_large', `The account's attachment storage quota (attachments.accountQuotaBytes, ${quota} bytes) would be exceeded: ${used} bytes used, this upload adds ${adding}`, {
+    throw new AppError('too_large', `The account's attachment storage quota (attachments.accountQuotaBytes, ${bytes(quota)}) would be exceeded: ${bytes(used)} used, this upload adds ${bytes(adding)}`, {
       property: 'attachments.accountQuotaBytes',
       limit: quota,
       used,
