@@ -288,6 +288,16 @@ describe('password reset', () => {
     expect(await outboxTo(user.email)).toHaveLength(4);
   });
 
+  it('a burst of reset requests from one address gets 429', async () => {
+    const ip = '10.8.8.8';
+    const codes = [];
+    for (let i = 0; i < 31; i++) codes.push((await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', remoteAddress: ip, payload: { email: `burst-${i}@example.test` } })).statusCode);
+    expect(codes.slice(0, 30).every((c) => c === 202)).toBe(true);
+    const last = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', remoteAddress: ip, payload: { email: 'burst-last@example.test' } });
+    expect(last.statusCode).toBe(429);
+    expect(last.json().error.message).toMatch(/password reset requests/);
+  });
+
   it('a portal contact gets a portal link; a reset lifts the sign-in lockout', async () => {
     const contact = await makeContact(t, { portalAccess: true, password: PASSWORD });
     await failTimes(contact.email, 10);

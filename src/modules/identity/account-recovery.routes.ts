@@ -16,7 +16,7 @@ const invitationSent = z.object({ expiresAt: z.string() });
 
 export async function accountRecoveryRoutes(app: App): Promise<void> {
   // Reset requests are counted like sign-in failures: a burst from one address or for one email gets 429.
-  const resetThrottle = new LoginThrottle(10, 30);
+  const resetThrottle = new LoginThrottle(10, 30, 15 * 60 * 1000, 'Too many password reset requests; wait a few minutes and try again');
 
   app.post('/api/v1/auth/password-reset', {
     config: { access: 'public' },

@@ -21,6 +21,7 @@ export class LoginThrottle {
     private readonly perEmail = 5,
     private readonly perIp = 30,
     private readonly windowMs = 15 * 60 * 1000,
+    private readonly message = 'Too many failed sign-in attempts; wait a few minutes and try again',
   ) {}
   private recent(key: string): number[] {
     const cutoff = clock.now().getTime() - this.windowMs;
@@ -31,7 +32,7 @@ export class LoginThrottle {
   }
   assertAllowed(email: string, ip: string): void {
     if (this.recent(`e:${email}`).length >= this.perEmail || this.recent(`i:${ip}`).length >= this.perIp) {
-      throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
+      throw new AppError('rate_limited', this.message);
     }
   }
   fail(email: string, ip: string): void {
