@@ -17,7 +17,9 @@ import type { App } from './platform/app-types.js';
 import { AppError, installErrorHandler } from './platform/errors.js';
 import { registerIdempotency, requestScopedDatabase } from './platform/idempotency.js';
 import { runtime } from './platform/runtime.js';
+import { frameworkErrors } from './platform/framework-errors.js';
 import { registerTextGuard } from './platform/text-guard.js';
+import { registerIdGuard } from './platform/id-guard.js';
 import { authenticate, SESSION_COOKIE } from './modules/identity/auth.service.js';
 import { authRoutes } from './modules/identity/auth.routes.js';
 import { accountRecoveryRoutes } from './modules/identity/account-recovery.routes.js';
@@ -53,6 +55,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    frameworkErrors, // broken URLs answer in SPEC §10's error shape too
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -117,6 +120,7 @@ export async function buildApp(config: Config, db: Kysely<DB>, options: { logger
   registerAccessControl(app);
   registerIdempotency(app, db);
   registerTextGuard(app);
+  registerIdGuard(app);
 
   app.get('/api/docs', {
     config: { access: 'public' },

@@ -61,6 +61,8 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
+const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of (form|multipart data)$|Malformed (part header|urlencoded form)$)/;
+
 function body(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
@@ -96,6 +98,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = status === 404 ? 'not_found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'validation_failed';
       return reply.status(status).send(body(code, err.message));
+    }
+    // PostgreSQL refuses a number its column cannot hold (numeric_value_out_of_range); ids are
+    // guarded before validation (platform/id-guard.ts), this catches any other such number.
+    if ((err as { code?: unknown }).code === '22003') {
+      return reply.status(400).send(body('validation_failed', 'A number in the request is out of range'));
+    }
+    // The multipart parser throws plain errors for a body it cannot read (no boundary, a body that
+    // ends mid-part): the sender's mistake, so 400 (found by the fuzzer, test/security/fuzz.test.ts).
+    if (MALFORMED_MULTIPART.test(err.message ?? '')) {
+      return reply.status(400).send(body('validation_failed', `The multipart body cannot be read: ${err.message}`, { fields: [{ field: 'body', message: 'malformed multipart/form-data' }] }));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal_error', 'Internal server error'));

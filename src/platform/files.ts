@@ -65,7 +65,7 @@ export class FileStore {
     } catch (err) {
       // A sender that breaks off before the file is even open: the stream still opens (creating the
       // file) before it closes, so wait for that, or an orphan .part outlives the refusal (fuzzer).
-      if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       fs.rmSync(part, { force: true });
       if ((err as { statusCode?: number }).statusCode === 413 && !(err instanceof AppError)) throw tooLarge(label);
       throw err;

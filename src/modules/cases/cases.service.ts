@@ -11,6 +11,7 @@ import { allowedActions, isEditable } from './case.workflow.js';
 import type { CaseDto, CaseListQuery, CaseSummaryDto } from './cases.schemas.js';
 import * as repo from './cases.repository.js';
 import { processForQueue, stagesOf } from './processes.service.js';
+import { listStatuses } from './statuses.service.js';
 import { reviewAvailability } from '../reviews/reviews.service.js';
 import { isQueueMember } from '../queues/queues.service.js';
 import { clockState, dueTimes, slaChanges } from '../sla/sla.service.js';
@@ -129,6 +130,14 @@ async function offeredActions(db: Kysely<DB>, principal: Staff, r: repo.CaseWith
 
 export async function listCases(db: Kysely<DB>, principal: Staff, q: CaseListQuery) {
   if (q.view === 'queue' && !q.queueId) throw badRequest('view=queue needs queueId', { fields: [{ field: 'query.queueId', message: 'required for view=queue' }] });
+  if (q.status?.length) {
+    // Statuses are a lookup: a key that names none is a mistake to report, not an empty list.
+    const known = new Set((await listStatuses(db)).map((s) => s.key));
+    const unknown = q.status.filter((k) => !known.has(k));
+    if (unknown.length) {
+      throw badRequest(`status: no status ${unknown.join(', ')}; use one of ${[...known].join(', ')}`, { fields: [{ field: 'querystring.status', message: `unknown status ${unknown.join(', ')}` }] });
+    }
+  }
   const rows = await repo.listCases(db, {
     view: q.view,
     me: principal.id,

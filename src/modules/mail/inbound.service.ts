@@ -121,13 +121,19 @@ export async function parseEmail(raw: Buffer): Promise<ParsedMail & { fromAddres
   }
   const fromAddress = mail.from?.value?.[0]?.address?.trim().toLowerCase();
   if (!fromAddress || !/^[^\s@]+@[^\s@]+$/.test(fromAddress)) throw badRequest('Not an email: it has no valid From address');
+  // The columns that keep these are bounded (PostgreSQL would refuse a longer value with a 500;
+  // found by the route fuzzer). No real address is longer than 320 characters (RFC 5321).
+  if (fromAddress.length > 320) throw badRequest('Not an email: the From address is longer than 320 characters');
+  for (const [header, value] of [['Message-ID', mail.messageId], ['In-Reply-To', mail.inReplyTo]] as const) {
+    if (value && value.length > 300) throw badRequest(`Not an email we can thread: its ${header} is longer than 300 characters`);
+  }
   if (!mail.headers.size || (!mail.subject && !mail.text && !mail.attachments.length)) {
     throw badRequest('Not an email: no subject, no body and no attachments');
   }
   // Mail may carry NUL characters, which no text column keeps (PostgreSQL refuses them): drop them.
   if (mail.subject) mail.subject = withoutNul(mail.subject);
   if (mail.text) mail.text = withoutNul(mail.text);
-  for (const a of mail.from?.value ?? []) if (a.name) a.name = withoutNul(a.name);
+  for (const a of mail.from?.value ?? []) if (a.name) a.name = withoutNul(a.name).slice(0, 300);
   if (mail.messageId) mail.messageId = withoutNul(mail.messageId);
   if (mail.inReplyTo) mail.inReplyTo = withoutNul(mail.inReplyTo);
   if (mail.references) mail.references = Array.isArray(mail.references) ? mail.references.map(withoutNul) : withoutNul(mail.references);
