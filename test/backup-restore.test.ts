@@ -333,6 +333,24 @@ describe(`backup and restore (${testDialect})`, () => {
     await b.close();
   });
 
+  it('a file whose row committed but which is still staged in tmp/ (moved into place after the commit) is backed up', async () => {
+    const a = filled.attachments[0]!;
+    const stored = path.join(t.config.dataDir, 'attachments', a.sha256.slice(0, 2), a.sha256);
+    const staged = path.join(t.config.dataDir, 'tmp', `attachments.${a.sha256}.0123456789abcdef`);
+    fs.mkdirSync(path.dirname(staged), { recursive: true });
+    fs.renameSync(stored, staged);
+    const dir = path.join(scratch, 'staged');
+    try {
+      const { manifest: m } = await backup({ database: t.config.database, dataDir: t.config.dataDir, target: dir });
+      expect(m.files.find((f) => f.sha256 === a.sha256)).toEqual({ path: `attachments/${a.sha256.slice(0, 2)}/${a.sha256}`, size: a.bytes.length, sha256: a.sha256 });
+    } finally {
+      fs.renameSync(staged, stored);
+    }
+    const target = await freshDatabase();
+    await restore({ database: target.config, dataDir: target.dataDir, source: dir });
+    expect(fs.readFileSync(path.join(target.dataDir, 'attachments', a.sha256.slice(0, 2), a.sha256)).equals(a.bytes)).toBe(true);
+  });
+
   it('a backup restores into the other database too: through SQLite and back, nothing changes', async () => {
     // On the PostgreSQL run this is PostgreSQL → SQLite → PostgreSQL; on the SQLite run SQLite → SQLite → SQLite.
     const now = await contents(t.config.database);

@@ -24,10 +24,12 @@ import {
 // Every table is read inside one snapshot (SQLite: one read transaction on a WAL database, which
 // never blocks the server's writers; PostgreSQL: one REPEATABLE READ READ ONLY transaction) and
 // written as JSON lines, so a backup restores into either database. Stored files (attachments,
-// documents, raw mail) are written before the rows that name them commit and are never changed
-// or deleted, so copying them after the snapshot is read finds every file the snapshot refers
-// to. The manifest (counts and the sha-256 of every file) is written last and the directory is
-// renamed into place at the very end: a backup is either complete or visibly not there.
+// documents, raw mail) are content-addressed and never change; they are copied after the snapshot
+// is read, and a file the snapshot names is either in the store or, for a moment after its row
+// committed (or after a crash, until the next start), still staged in tmp/ — the backup takes it
+// from there; a file it cannot find fails the backup. The manifest (counts and the sha-256 of
+// every file) is written last and the directory is renamed into place at the very end: a backup
+// is either complete or visibly not there.
 
 export interface BackupOptions {
   database: DatabaseConfig;
@@ -100,6 +102,27 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
       files.push({ path: f.path, size: check.size, sha256: check.sha256 });
       have.add(f.sha256);
     }
+    // A file whose row has just committed may still be staged in tmp/ for a moment (it moves into
+    // place after the commit; after a crash, at the next start): take it from there.
+    for (const sha of [...referenced].filter((x) => !have.has(x))) {
+      const found = stagedOrStored(opts.dataDir, sha);
+      if (!found) continue;
+      const dest = path.join(partial, 'files', found.path);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      try {
+        fs.copyFileSync(found.source, dest);
+      } catch {
+        // Moved into place while we looked: copy it from there.
+        const again = stagedOrStored(opts.dataDir, sha);
+        if (!again) continue;
+        fs.copyFileSync(again.source, dest);
+      }
+      const check = await sha256File(dest);
+      if (check.sha256 !== sha) throw new BackupError(`The staged file for ${found.path} does not match its sha-256 (the data directory is damaged)`);
+      files.push({ path: found.path, size: check.size, sha256: sha });
+      have.add(sha);
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path));
     const missing = [...referenced].filter((s) => !have.has(s));
     if (missing.length) {
       throw new BackupError(`The database refers to ${missing.length} stored file(s) missing from ${opts.dataDir} (e.g. ${missing[0]}); is CASEBOOK_DATA_DIR the instance's data directory?`);
@@ -125,6 +148,16 @@ export async function backup(opts: BackupOptions): Promise<BackupResult> {
     fs.rmSync(partial, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Where the bytes of a file are: in the store under some kind, or staged in tmp/ as <kind>.<sha-256>.<random>. */
+function stagedOrStored(dataDir: string, sha: string): { path: string; source: string } | null {
+  const stored = dataFiles(dataDir).find((f) => f.sha256 === sha);
+  if (stored) return { path: stored.path, source: path.join(dataDir, stored.path) };
+  const tmp = path.join(dataDir, 'tmp');
+  const name = fs.existsSync(tmp) ? fs.readdirSync(tmp).find((n) => new RegExp(`^[a-z]+\\.${sha}\\.[0-9a-f]{16}$`).test(n)) : undefined;
+  if (!name) return null;
+  return { path: `${name.split('.')[0]}/${sha.slice(0, 2)}/${sha}`, source: path.join(tmp, name) };
 }
 
 /** Values as JSON: numbers, strings, null and booleans as they are; bytes as base64. */
