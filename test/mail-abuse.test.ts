@@ -468,6 +468,23 @@ describe('forged thread headers', () => {
     expect((await getCase(c.number)).status).toBe('reopened');
   });
 
+  it('a flood of new mail from one address opens at most email.maxNewCasesPerSenderPerHour cases an hour', async () => {
+    expect((await t.call('PATCH', '/api/v1/properties/email.maxNewCasesPerSenderPerHour', { as: t.adminCookie, body: { value: 3 } })).statusCode).toBe(200);
+    const flooder = await makeContact(t, { accountId: account.id, email: 'flood@customer.test' });
+    const send = (i: number) => inbound(t, rawMail({ from: flooder.email, subject: `Ticket ${i} ${randomBytes(3).toString('hex')}`, body: `Message ${i}` }));
+    const outcomes = [];
+    for (let i = 1; i <= 6; i++) outcomes.push(await send(i));
+    expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'created', 'created', 'rejected', 'rejected', 'rejected']);
+    expect(outcomes[3]!.reason).toMatch(/opened 3 cases by mail in the last hour.*email\.maxNewCasesPerSenderPerHour/);
+    // Replies on existing cases are not limited, and another sender is not affected.
+    expect((await inbound(t, rawMail({ from: flooder.email, subject: `Re: Ticket [${outcomes[0]!.caseNumber}]`, body: 'More details.' }))).outcome).toBe('added');
+    expect((await inbound(t, rawMail({ from: contact.email, subject: 'Another question', body: 'Hello' }))).outcome).toBe('created');
+    // An hour later the address may open cases again.
+    clock.advance(61 * 60_000);
+    expect((await send(7)).outcome).toBe('created');
+    await t.call('PATCH', '/api/v1/properties/email.maxNewCasesPerSenderPerHour', { as: t.adminCookie, body: { value: 20 } });
+  });
+
   it('out-of-office subjects are recognised without headers; ordinary replies are not', async () => {
     const c = await resolvedCase();
     for (const subject of ['Out of Office: Printer on fire', 'Automatic reply: Printer on fire', 'Autoreply: Printer on fire', 'AUTO: Printer on fire', 'Abwesenheitsnotiz: Printer on fire', 'Réponse automatique : Printer on fire', "I'm on vacation", 'Undeliverable mail: Printer on fire']) {

@@ -41,6 +41,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('watch_notices_pending_idx').on('watch_notices').columns(['outbox_id', 'watcher_id', 'created_at']).execute();
 
+  // Inbound mail looks up replies to our digests by Message-ID, and counts a sender's new cases.
+  await db.schema.createIndex('outbox_message_id_idx').on('outbox').column('message_id').execute();
+  await db.schema.createIndex('messages_from_idx').on('messages').columns(['from_address', 'created_at']).execute();
+
   await db
     .insertInto('email_templates')
     .values({ key: 'watcher_digest', name: 'Watch list digest (to watchers)', subject: 'Updates on {{ case.number }}: {{ case.shortDescription }}', body: DIGEST_BODY })
@@ -49,6 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .insertInto('properties')
     .values([
       { key: 'watchers.digestQuietSeconds', type: 'integer', value: '60', description: 'Seconds without a new update after which a watcher’s digest mail goes out.' },
+      { key: 'email.maxNewCasesPerSenderPerHour', type: 'integer', value: '20', description: 'Most cases one email address may open by mail in an hour (0 = no limit); more mail without a thread is refused, so a mail loop or a flood cannot fill the queues.' },
       { key: 'watchers.digestMaxDelaySeconds', type: 'integer', value: '300', description: 'Longest wait, in seconds, between an update and the digest mail that lists it (for cases that never go quiet).' },
     ])
     .execute();

@@ -66,6 +66,14 @@ const AUTO_SUBJECTS = [
   /^(delivery status notification|undeliver(ed|able) mail|mail delivery (failed|subsystem)|returned mail)\b/i,
 ];
 
+async function newCaseLimit(trx: Kysely<DB>): Promise<number> {
+  try {
+    return Number(await getProperty(trx, 'email.maxNewCasesPerSenderPerHour'));
+  } catch {
+    return 20; // a database from before the property existed
+  }
+}
+
 /** The new words of a reply: quoted lines and the quoted original below "On … wrote:" are cut. */
 export function replyText(text: string): string {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
@@ -277,7 +285,27 @@ export async function receiveEmail(db: Kysely<DB>, dataDir: string, raw: Buffer)
       return { outcome: 'added', caseNumber: c.number, messageId: id, reason: reopened ? 'the case was reopened' : null };
     }
 
-    // No thread: a known contact opens a case; an unknown sender per the property.
+    // No thread: a known contact opens a case; an unknown sender per the property. A flood from
+    // one address (a loop that lost its thread, a mail bomb) opens a bounded number of cases.
+    const limit = await newCaseLimit(trx);
+    if (limit > 0) {
+      const since = new Date(clock.now().getTime() - 3600_000).toISOString();
+      const opened = await trx
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('from_address', '=', from)
+        .where('created_at', '>=', since)
+        .where('direction', '=', 'in')
+        .where('status', '=', 'added')
+        .where('comment_id', 'is', null)
+        .where('case_id', 'is not', null)
+        .executeTakeFirstOrThrow();
+      if (Number(opened.n) >= limit) {
+        const reason = `${from} opened ${Number(opened.n)} cases by mail in the last hour, the most email.maxNewCasesPerSenderPerHour allows: refused as a probable mail loop or flood`;
+        const id = await record('rejected', { caseId: null, reason, contactId: contact?.id ?? null });
+        return { outcome: 'rejected', caseNumber: null, messageId: id, reason };
+      }
+    }
     if (!contact) {
       const policy = String(await getProperty(trx, 'email.unknownSenders'));
       const domain = from.split('@')[1] ?? '';
