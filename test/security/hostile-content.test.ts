@@ -79,7 +79,7 @@ async function write(method: 'POST' | 'PATCH', url: string, as: string, payload:
   }
   stats.refused += refused.length;
   stats.kept += fields.length - refused.length;
-  const safe = { ...body, ...Object.fromEntries(refused.map((x) => [x.name, `safe ${x.name}`])) };
+  const safe = { ...body, ...Object.fromEntries(refused.map((x) => [x.name, `safe ${x.name} ${uniq()}`])) };
   stats.writes++;
   const retry = await t.call(method, url, { as, body: safe });
   expect(retry.statusCode, `${method} ${url} with safe values: ${retry.body.slice(0, 300)}`).toBeLessThan(300);
@@ -395,47 +395,54 @@ describe('every text field, every payload', () => {
   });
 });
 
+/** Delivers all queued mail through the worker's real code path and checks every message's form. */
+async function deliverAndCheck() {
+  const captured: Buffer[] = [];
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  // A transport that keeps the exact bytes nodemailer would put on the wire.
+  const transport = {
+    sendMail: async (mail: SendMailOptions) => {
+      const info = await stream.sendMail(mail);
+      captured.push(info.message as Buffer);
+      return info;
+    },
+    close: () => {},
+  } as unknown as Transporter;
+  const worker = new MailWorker(t.db, transport, { warn: () => {}, info: () => {} }, 60_000);
+  while ((await worker.runOnce()) > 0);
+  expect(await t.db.selectFrom('outbox').select(['id', 'state']).where('state', '!=', 'sent').execute()).toEqual([]);
+  stats.mails += captured.length;
+  const mails = [];
+  for (const raw of captured) {
+    const text = raw.toString('latin1');
+    const headerBlock = text.slice(0, text.indexOf('\r\n\r\n'));
+    // Unfolded header lines: well-formed, one From, To and Subject, none that a payload brought in.
+    const lines = headerBlock.replace(/\r\n[ \t]/g, ' ').split('\r\n');
+    for (const line of lines) expect(line, 'header line').toMatch(/^[A-Za-z][A-Za-z0-9-]*: [\x20-\x7e]*$/);
+    const names = lines.map((l) => l.slice(0, l.indexOf(':')).toLowerCase());
+    for (const one of ['from', 'to', 'subject']) expect(names.filter((n) => n === one), one).toHaveLength(1);
+    expect(names.filter((n) => ['bcc', 'cc', 'set-cookie', 'x-injected', 'reply-to'].includes(n))).toEqual([]);
+    const mail = await simpleParser(raw);
+    expect(mail.headers.has('x-injected')).toBe(false);
+    expect(mail.bcc).toBeUndefined();
+    expect(mail.cc).toBeUndefined();
+    const to = Array.isArray(mail.to) ? mail.to : [mail.to!];
+    expect(to.flatMap((a) => a.value)).toHaveLength(1);
+    expect(mail.from?.value).toHaveLength(1);
+    expect(mail.subject ?? '').not.toMatch(/[\r\n]/);
+    const htmlText = expectInertMailHtml(String(mail.html), `mail ${mail.subject}`);
+    mails.push({ mail, htmlText });
+  }
+  return mails;
+}
+
 describe('the mails the payloads caused', () => {
   it('every outbox mail: HTML part escaped, no injected header lines, one recipient, payload text intact', async () => {
-    const captured: Buffer[] = [];
-    const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    // The worker's real code path, with a transport that keeps the exact bytes it would send.
-    const transport = {
-      sendMail: async (mail: SendMailOptions) => {
-        const info = await stream.sendMail(mail);
-        captured.push(info.message as Buffer);
-        return info;
-      },
-      close: () => {},
-    } as unknown as Transporter;
-    const worker = new MailWorker(t.db, transport, { warn: () => {}, info: () => {} }, 60_000);
-    while ((await worker.runOnce()) > 0);
-    const queued = await t.db.selectFrom('outbox').select(['id', 'state', 'to_address']).execute();
-    expect(queued.length).toBeGreaterThan(HOSTILE.length * 4);
-    expect(queued.filter((q) => q.state !== 'sent')).toEqual([]);
-    expect(captured).toHaveLength(queued.length);
-    stats.mails = captured.length;
-
+    const mails = await deliverAndCheck();
+    expect(mails.length).toBeGreaterThan(HOSTILE.length * 4);
     const byNumber = new Map([...caseNumbers].map(([id, n]) => [n, HOSTILE.find((h) => h.id === id)!]));
     let checkedPayloadMails = 0;
-    for (const raw of captured) {
-      const text = raw.toString('latin1');
-      const headerBlock = text.slice(0, text.indexOf('\r\n\r\n'));
-      // Unfolded header lines: well-formed, one To and one Subject, none that a payload brought in.
-      const lines = headerBlock.replace(/\r\n[ \t]/g, ' ').split('\r\n');
-      for (const line of lines) expect(line, 'header line').toMatch(/^[A-Za-z][A-Za-z0-9-]*: [\x20-\x7e]*$/);
-      const names = lines.map((l) => l.slice(0, l.indexOf(':')).toLowerCase());
-      expect(names.filter((n) => n === 'to')).toHaveLength(1);
-      expect(names.filter((n) => n === 'subject')).toHaveLength(1);
-      expect(names.filter((n) => ['bcc', 'cc', 'set-cookie', 'x-injected'].includes(n))).toEqual([]);
-      const mail = await simpleParser(raw);
-      expect(mail.headers.has('x-injected')).toBe(false);
-      expect(mail.bcc).toBeUndefined();
-      expect(mail.cc).toBeUndefined();
-      const to = Array.isArray(mail.to) ? mail.to : [mail.to!];
-      expect(to.flatMap((a) => a.value)).toHaveLength(1);
-      expect(mail.subject ?? '').not.toMatch(/[\r\n]/);
-      const htmlText = expectInertMailHtml(String(mail.html), `mail ${mail.subject}`);
+    for (const { mail, htmlText } of mails) {
       const tag = /\[(CS\d{7})\]/.exec(mail.subject ?? '')?.[1];
       const payload = tag ? byNumber.get(tag) : undefined;
       if (payload && !payload.text.includes('\u0000') && payload.text.length < 300) {
@@ -446,6 +453,76 @@ describe('the mails the payloads caused', () => {
       }
     }
     expect(checkedPayloadMails).toBeGreaterThan(HOSTILE.length * 2);
+  });
+});
+
+describe('names, reasons and company details staff write', () => {
+  let original: Record<string, unknown> = {};
+  beforeAll(async () => {
+    const items = (await t.call('GET', '/api/v1/properties', { as: t.adminCookie })).json().items as { key: string; value: unknown }[];
+    original = Object.fromEntries(items.filter((p) => p.key.startsWith('company.')).map((p) => [p.key, p.value]));
+  });
+  afterAll(async () => {
+    for (const [key, value] of Object.entries(original)) await t.call('PATCH', `/api/v1/properties/${key}`, { as: t.adminCookie, body: { value } });
+  });
+
+  it.each(HOSTILE.map((x) => [x.id, x] as const))('%s as a user, group and queue name, escalate and cancel reason, company name and address: kept or refused, inert in mail and PDF', async (_id, x) => {
+    const admin = t.adminCookie;
+    const payload = x.text;
+    // Directory names.
+    const user = await write('POST', '/api/v1/users', admin, payload, [f('name', 200)], { email: `staff-${uniq()}@example.test`, roles: ['agent', 'manager'], password: PASSWORD }, 'user');
+    expectKept(user.name, payload, f('name', 200), 'user.name');
+    const group = await write('POST', '/api/v1/groups', admin, payload, [f('name', 200), f('description', 2000)], { memberIds: [user.id] }, 'group');
+    expectKept(group.name, payload, f('name', 200), 'group.name');
+    const queue = await write('POST', '/api/v1/queues', admin, payload, [f('name', 200)], { mode: 'any', memberIds: [user.id] }, 'queue');
+    expectKept(queue.name, payload, f('name', 200), 'queue.name');
+    // Company details reach every mail's From name and every document.
+    for (const key of ['company.name', 'company.address']) {
+      const res = await t.call('PATCH', `/api/v1/properties/${key}`, { as: admin, body: { value: payload } });
+      stats.writes++;
+      stats.fieldsProbed.add(`property.${key}`);
+      if (mustRefuse(payload, f('value', 2000))) {
+        expect([400, 413], res.body.slice(0, 200)).toContain(res.statusCode);
+        if (res.statusCode === 400) expect(JSON.stringify(res.json().error.details)).toContain('body.value');
+        stats.refused++;
+      } else {
+        expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+        stats.kept++;
+      }
+    }
+    // The hostile user works a case: escalates it with a hostile reason, answers, cancels it.
+    const cookie = await t.login(user.email, PASSWORD);
+    const contact = (await t.call('POST', '/api/v1/contacts', { as: admin, body: { accountId: (await t.call('POST', '/api/v1/accounts', { as: admin, body: { name: `Acct ${uniq()}` } })).json().id, name: 'Nancy', email: `c-${uniq()}@customer.test` } })).json();
+    const c = (await t.call('POST', '/api/v1/cases', { as: cookie, body: { shortDescription: `Printer ${x.id}`, contactId: contact.id } })).json();
+    expect((await t.call('POST', `/api/v1/cases/${c.number}/start`, { as: cookie, body: {} })).statusCode).toBe(200);
+    await write('POST', `/api/v1/cases/${c.number}/escalate`, cookie, payload, [f('reason', 2000)], { assignmentGroupId: group.id }, 'escalate');
+    expect((await t.call('POST', `/api/v1/cases/${c.number}/comments`, { as: cookie, body: { body: 'We are on it.', visibility: 'customer' } })).statusCode).toBe(201);
+    // The review document names the hostile approver and the hostile company.
+    const r = await t.call('POST', `/api/v1/cases/${c.number}/resolve`, { as: cookie, body: { resolutionCode: 'solved', resolutionNotes: 'Fixed.' } });
+    expect(r.statusCode, r.body.slice(0, 200)).toBe(200);
+    const review = (await t.call('POST', `/api/v1/cases/${c.number}/review`, { as: admin })).json();
+    expect((await t.call('POST', `/api/v1/reviews/${review.number}/request-approval`, { as: admin, body: { approvalUserIds: [user.id] } })).statusCode).toBe(200);
+    expect((await t.call('POST', `/api/v1/reviews/${review.number}/approve`, { as: cookie, body: {} })).statusCode).toBe(200);
+    const preview = await t.app.inject({ method: 'GET', url: `/api/v1/reviews/${review.number}/preview`, headers: { cookie: admin } });
+    expect(preview.statusCode, preview.body.slice(0, 300)).toBe(200);
+    const text = await pdfText(preview.rawPayload);
+    stats.pdfs++;
+    if (!mustRefuse(payload, f('name', 200))) expect(visible(text), `${x.id}: approver name in the PDF`).toContain(visible(x.pdf ?? payload.trim()));
+    expect(text).not.toContain('root:x:0:0');
+    // A second case, canceled with a hostile reason (the contact is told the reason by mail).
+    const c2 = (await t.call('POST', '/api/v1/cases', { as: cookie, body: { shortDescription: `Duplicate ${x.id}`, contactId: contact.id } })).json();
+    await write('POST', `/api/v1/cases/${c2.number}/cancel`, cookie, payload, [f('reason', 2000)], {}, 'cancel');
+    const mails = await deliverAndCheck();
+    expect(mails.length, x.id).toBeGreaterThanOrEqual(4);
+    for (const { mail } of mails) {
+      if (!mustRefuse(payload, f('value', 2000)) && mail.to && !Array.isArray(mail.to) && mail.to.value[0].address === contact.email) {
+        // The From name is the company's name, on one line, every visible character kept.
+        expect(visible(mail.from!.value[0].name), `${x.id}: From name`).toContain(visible(payload.replace(/[\r\n]+/g, ' ')).slice(0, 100));
+      }
+    }
+    const canceled = mails.find((m) => /^Canceled/.test(m.mail.subject ?? ''));
+    expect(canceled, `${x.id}: the canceled mail`).toBeDefined();
+    if (!mustRefuse(payload, f('reason', 2000))) expect(visible(canceled!.htmlText), `${x.id}: reason in the canceled mail`).toContain(visible(x.shows));
   });
 });
 
@@ -467,11 +544,6 @@ describe('admin template inputs', () => {
         }
       }
     }
-    // Hostile data in a real template stays literal: the Liquid in a short description is not run.
-    const key = 'new_reply';
-    const tpl = (await t.call('GET', `/api/v1/email-templates/${key}`, { as: t.adminCookie })).json();
-    const withData = await t.call('POST', '/api/v1/email-templates/preview', { as: t.adminCookie, body: { subject: tpl.subject, body: `${tpl.body}\n{{ case.shortDescription }}` } });
-    expect(withData.statusCode).toBe(200);
   });
 
   it('document templates: hostile sources compile to text or are refused naming body.source; none reads a file', async () => {
