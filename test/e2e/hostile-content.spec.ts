@@ -136,7 +136,7 @@ async function watch(page: Page): Promise<Watch> {
 
 /** Elements or links no payload may have created. */
 const ACTIVE = [
-  'iframe:not([title^="PDF: "])', 'object', 'embed', 'base', 'meta[http-equiv]', 'svg[onload]', 'img[onerror]', 'details[ontoggle]', 'input[onfocus]', 'source[onerror]',
+  'object', 'embed', 'base', 'meta[http-equiv]', 'svg[onload]', 'img[onerror]', 'details[ontoggle]', 'input[onfocus]', 'source[onerror]',
   '[onmouseover]', '[onload]', '[onerror]', 'style:not([data-mantine-styles]):not([data-emotion])',
   'a[href^="javascript:" i]', 'a[href^="data:" i]', 'a[href^=" javascript:" i]', 'form[action^="javascript:" i]',
 ].join(', ');
@@ -152,6 +152,13 @@ async function check(page: Page, w: Watch, where: string, mustShow: string[] = [
   const state = await page.evaluate((sel) => {
     const w = window as unknown as { __hits: unknown[]; __csp: string[] };
     const active = [...document.body.querySelectorAll(sel)].map((e) => e.outerHTML.slice(0, 120));
+    // The app's own frames: PDFs from our API or a blob, and fully sandboxed mail previews.
+    for (const f of document.body.querySelectorAll('iframe')) {
+      const src = f.getAttribute('src') ?? '';
+      const ours = src.startsWith('blob:') || (src !== '' && new URL(src, location.href).origin === location.origin && new URL(src, location.href).pathname.startsWith('/api/'));
+      const sandboxed = f.hasAttribute('sandbox') && f.sandbox.length === 0;
+      if (!ours && !sandboxed) active.push(f.outerHTML.slice(0, 120));
+    }
     const scripts = [...document.scripts].filter((s) => !s.src || new URL(s.src).origin !== location.origin).map((s) => s.outerHTML.slice(0, 120));
     return { hits: w.__hits, csp: w.__csp, active, scripts, text: document.body.innerText };
   }, ACTIVE);
@@ -249,6 +256,32 @@ test('the portal shows the corpus as text and runs none of it', async ({ page })
 
   await page.goto(`/portal/knowledge/${seeded.article}`);
   await check(page, w, 'portal help article', ['click me 2']);
+});
+
+test('admin template editors: hostile template text previews as text, and a template cannot read files', async ({ page }) => {
+  test.setTimeout(90_000);
+  const w = await watch(page);
+  await page.goto(`/login?next=${encodeURIComponent('/admin/email-templates/new_reply')}`);
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const body = page.getByRole('textbox', { name: 'Body' });
+  await expect(body).toBeVisible();
+  // Typed, not saved: the live preview renders what the admin wrote, on sample data.
+  const hostileTemplate = `Dear {{ contact.name }},\n\n${usable.filter((x) => ['script', 'event-handler', 'svg', 'markup-breakout', 'url-scheme'].includes(x.kind) && !/[{}%]/.test(x.text)).map((x) => x.text).join('\n\n')}`;
+  await body.fill(hostileTemplate);
+  const frame = page.frameLocator('iframe[title="HTML preview of the mail"]');
+  await expect(frame.locator('body')).toContainText('<script>window.__pwned="script-tag"</script>');
+  await expect(frame.locator('body')).toContainText('Dear Nancy Davolio');
+  expect(await frame.locator('script, img, svg, iframe, a, form, object').count()).toBe(0);
+  await check(page, w, 'email template editor');
+
+  await page.goto('/admin/document-templates/1');
+  const source = page.getByRole('textbox', { name: 'Typst source' });
+  await expect(source).toBeVisible();
+  await source.fill('#read("/etc/passwd")');
+  await expect(page.getByRole('alert', { name: 'Template problems' })).toContainText(/file not found|outside|cannot read/i);
+  await source.fill('#let d = json(bytes(sys.inputs.data))\n= #d.account.name\n<script>window.__pwned=1</script> #d.case.number');
+  await expect(page.getByRole('alert', { name: 'Template problems' })).toHaveCount(0);
+  await check(page, w, 'document template editor');
 });
 
 test('the served policy forbids inline script: an injected script and handler are blocked', async ({ page }) => {
