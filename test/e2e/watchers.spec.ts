@@ -59,3 +59,19 @@ test('an agent keeps a watch list on the case form', async ({ page, request }, i
   await expect(watchers.getByRole('listitem')).toHaveText([`Grace Colleague ${id}`]);
   await expect(panel.getByRole('button', { name: 'Watch', exact: true })).toBeVisible();
 });
+
+test('an admin edits the watch list digest like every other email template', async ({ page }, info) => {
+  await page.goto('/login?next=%2Fadmin%2Femail-templates');
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole('table', { name: 'Email templates' }).getByRole('link', { name: 'Watch list digest (to watchers)' }).click();
+  await expect(page.getByRole('heading', { name: 'Watch list digest (to watchers)', level: 1 })).toBeVisible();
+  await expect(page.getByText('Sent to the case’s watchers')).toBeVisible();
+  const preview = page.getByRole('region', { name: 'Preview' });
+  await expect(preview.getByTestId('preview-subject')).toContainText('Updates on CS0001234: Orders stuck in the gateway');
+  await preview.getByRole('tab', { name: 'Text' }).click();
+  const text = preview.getByLabel('Text version of the mail');
+  await expect(text).toContainText('2 updates on case CS0001234');
+  await expect(text).toContainText('Maya Patel · Status: New → In progress');
+  await expect(page.getByRole('button', { name: 'Insert u.text' })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('digest-template.png') });
+});

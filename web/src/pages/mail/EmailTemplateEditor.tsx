@@ -9,7 +9,7 @@ import { DrawerLoading, FormShell } from '../../components/RecordDrawer';
 import { useRecordForm, type VersionedRecord } from '../../components/useRecordForm';
 import { TEMPLATES_BASE } from './EmailTemplatesPage';
 import { mailApi, type EmailTemplate } from './mailApi';
-import { isStaffTemplate, TemplateVariables } from './TemplateVariables';
+import { isStaffTemplate, templateAudience, TemplateVariables } from './TemplateVariables';
 
 interface TemplateValues extends Record<string, unknown> {
   subject: string;
@@ -149,7 +149,7 @@ function Editor({ templateKey }: { templateKey: string }) {
           {t.name}
         </Title>
         <Text size="sm" c="dimmed">
-          {isStaffTemplate(t.key) ? 'Sent to staff' : 'Sent to the customer'} · key <code>{t.key}</code>
+          {{ Staff: 'Sent to staff', Customer: 'Sent to the customer', Watchers: 'Sent to the case’s watchers' }[templateAudience(t.key)]} · key <code>{t.key}</code>
         </Text>
       </Box>
       <Grid gap="md" align="flex-start">

@@ -4,7 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { errorMessage } from '../../api';
 import { formatDate, PageHeader } from '../../components/ListPage';
 import { mailApi } from './mailApi';
-import { isStaffTemplate } from './TemplateVariables';
+import { templateAudience } from './TemplateVariables';
 
 export const TEMPLATES_BASE = '/admin/email-templates';
 export const templatesKey = ['email-templates', 'list'] as const;
@@ -57,8 +57,8 @@ export function EmailTemplatesPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge size="sm" radius="sm" variant="light" color={isStaffTemplate(t.key) ? 'grape' : 'indigo'}>
-                        {isStaffTemplate(t.key) ? 'Staff' : 'Customer'}
+                      <Badge size="sm" radius="sm" variant="light" color={{ Staff: 'grape', Customer: 'indigo', Watchers: 'teal' }[templateAudience(t.key)]}>
+                        {templateAudience(t.key)}
                       </Badge>
                     </Table.Td>
                     <Table.Td>

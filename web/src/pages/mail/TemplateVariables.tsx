@@ -42,13 +42,31 @@ const REVIEW_VARIABLES: Variable[] = [
   { name: 'comment', example: 'the approver’s comment', only: ['review_approved'] },
 ];
 
+// The watch list digest (src/modules/watchers/watchers.service.ts): the updates it lists.
+const DIGEST_VARIABLES: Variable[] = [
+  { name: 'recipient.name', example: 'the watcher (name, or address for outsiders)' },
+  { name: 'case.number', example: 'CS0001234' },
+  { name: 'case.shortDescription', example: 'Orders stuck in the gateway' },
+  { name: 'case.status', example: 'in_progress' },
+  { name: 'case.url', example: 'workspace link (empty for email-only watchers)' },
+  { name: 'count', example: 'how many updates the digest lists' },
+  { name: 'company.name', example: 'Casebook' },
+  // Inside {% for u in updates %} … {% endfor %}:
+  { name: 'u.at', example: 'in {% for u in updates %}: when (2026-11-23 09:14 UTC)' },
+  { name: 'u.who', example: 'in the loop: who (Maya Patel)' },
+  { name: 'u.text', example: 'in the loop: what changed' },
+  { name: 'u.kind', example: 'in the loop: comment, work_note, status, assignment, email' },
+];
+
 /** Review mail to staff; the customer's "review published" mail is case mail. */
 export const isStaffTemplate = (key: string) => key.startsWith('review_') && key !== 'review_published';
+/** Who gets mail of this template: the digest goes to a case's watchers (staff and outside addresses). */
+export const templateAudience = (key: string): 'Customer' | 'Staff' | 'Watchers' => (key === 'watcher_digest' ? 'Watchers' : isStaffTemplate(key) ? 'Staff' : 'Customer');
 
 /** The help panel: each variable of this template, with an example; a click inserts it. */
 export function TemplateVariables({ templateKey, onInsert }: { templateKey: string; onInsert: (text: string) => void }) {
   const staff = isStaffTemplate(templateKey);
-  const vars = (staff ? REVIEW_VARIABLES : CASE_VARIABLES).filter((v) => !v.only || v.only.includes(templateKey));
+  const vars = (templateKey === 'watcher_digest' ? DIGEST_VARIABLES : staff ? REVIEW_VARIABLES : CASE_VARIABLES).filter((v) => !v.only || v.only.includes(templateKey));
   return (
     <Box component="section" aria-labelledby="template-variables" className="cb-card" p="sm">
       <Title order={2} fz={14} id="template-variables">
