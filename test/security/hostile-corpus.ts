@@ -121,6 +121,7 @@ export const HOSTILE: HostilePayload[] = [
   p('path-traversal', 'path', '../../../etc/passwd'),
   p('windows-path', 'path', '..\\..\\windows\\win.ini', 'windows\\win.ini'),
   // Size: a very long line and a 1 MB string (fields refuse what is over their limit, naming it).
+  // Typst sets an unbroken run on one line and the page edge cuts it, so PDF checks look for its start.
   p('long-line', 'size', `long-${'x'.repeat(20_000)}-end`, 'long-'),
   p('one-megabyte', 'size', 'M'.repeat(1024 * 1024), 'MMMM'),
 ];
