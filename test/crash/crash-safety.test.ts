@@ -70,7 +70,7 @@ let env: Record<string, string>;
 let server: ServerProcess | null = null;
 const rnd = prng(SEED);
 const ops: Op[] = [];
-const stats = { rounds: 0, answered: 0, unanswered: 0, retriedUnanswered: 0, replayedAnswered: 0, performedOnRetry: 0, cases: 0, attachments: 0, published: 0, mails: 0, kills: 0, restartMs: 0, wrote: 0 };
+const stats = { rounds: 0, answered: 0, unanswered: 0, retriedUnanswered: 0, replayedAnswered: 0, performedOnRetry: 0, cases: 0, attachments: 0, published: 0, mails: 0, kills: 0, restartMs: 0, wrote: 0, filesRestored: 0, filesRemoved: 0, mailsInterrupted: 0 };
 
 let agentCookies: string[] = [];
 let managerCookie = '';
@@ -325,6 +325,12 @@ describe(`crash safety: kill -9 at random points (${testDialect})`, () => {
       const t0 = Date.now();
       server = await startServer(bundle, port, env);
       stats.restartMs += Date.now() - t0;
+      // What the start-up sweep found of the crash: staged files finished, unreferenced ones removed.
+      const swept = /files after an interrupted run: (\d+) restored, (\d+) unreferenced removed/.exec(server.output.join(''));
+      if (swept) {
+        stats.filesRestored += Number(swept[1]);
+        stats.filesRemoved += Number(swept[2]);
+      }
       await retry(server.base);
 
       const fresh = ops.filter((o) => o.answer && !o.checked);
@@ -360,6 +366,7 @@ describe(`crash safety: kill -9 at random points (${testDialect})`, () => {
       stats.attachments = (await database.db.selectFrom('attachments').select('id').execute()).length;
       stats.published = (await database.db.selectFrom('review_documents').select('id').execute()).length;
       stats.mails = smtp.received.length;
+      stats.mailsInterrupted = (await database.db.selectFrom('outbox').select('id').where('state', '=', 'failed').where('last_error', 'like', 'Delivery was interrupted%').execute()).length;
       stats.wrote = ops.filter((o) => o.answer).length;
     } finally {
       await database.close();
