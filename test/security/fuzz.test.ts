@@ -30,11 +30,13 @@ const watched = await installChangeCounters(t.db);
 // Bookkeeping a rejected sign-in is meant to write (attempt counters, lockouts) is not a change of data.
 const THROTTLE_TABLES = watched.filter((n) => /login|attempt|throttl|lockout/.test(n));
 const validator = new ResponseValidator();
-const stats = { routes: 0, requests: 0, byStatus: new Map<number, number>() };
+const stats = { routes: 0, withInput: 0, requests: 0, byStatus: new Map<number, number>(), succeeded: new Set<string>(), never: [] as string[] };
 afterAll(async () => {
   const byStatus = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
   console.log(`fuzz: time in requests ${Math.round(profile.send)} ms, in fingerprints ${Math.round(profile.fingerprint)} ms`);
-  console.log(`fuzz: ${stats.routes} routes fuzzed, ${stats.requests} requests in all (seed ${SEED}); fuzzed statuses ${byStatus}`);
+  console.log(`fuzz: ${stats.routes} routes fuzzed (${stats.withInput} take input: ${RUNS} runs each; the others ${RUNS_WITHOUT_INPUT}), ${stats.requests} requests in all (seed ${SEED}); fuzzed statuses ${byStatus}`);
+  const never = all.map((r) => `${r.method} ${r.url}`).filter((r) => !stats.succeeded.has(r));
+  console.log(`fuzz: ${stats.succeeded.size} routes answered a 2xx to some fuzzed request; only 4xx: ${never.join(', ') || 'none'}`);
   await t.close();
 });
 
@@ -117,6 +119,7 @@ async function probe(route: RouteSpec, req: FuzzRequest): Promise<Outcome> {
   if (LEAK.test(res.body)) return { status, problem: `response leaks internals: ${res.body.match(LEAK)![0]}` };
   const type = String(res.headers['content-type'] ?? '');
   if (status >= 400) {
+    if (process.env.CASEBOOK_FUZZ_DEBUG) console.log(`${status} ${req.method} ${req.url.slice(0, 80)} ${res.body.slice(0, 160)}`);
     if (!type.startsWith('application/json')) return { status, problem: `${status} answered ${type || 'no content type'}` };
     const shape = errorShapeProblem(JSON.parse(res.body));
     if (shape) return { status, problem: `error body: ${shape}: ${res.body.slice(0, 200)}` };
@@ -155,11 +158,13 @@ describe('fuzzing every API route', () => {
       const arb = requestArb(route, { principals: principalsFor(route), pools, avoid, bodyPool: await bodyPools(), inboundToken: INBOUND_TOKEN });
       const seed = (SEED + hash(`${route.method} ${route.url}`)) | 0;
       stats.routes++;
+      if (takesInput(route)) stats.withInput++;
       await fc.assert(
         fc.asyncProperty(arb, async (req) => {
           const outcome = await probe(route, req);
           stats.requests++;
           stats.byStatus.set(outcome.status, (stats.byStatus.get(outcome.status) ?? 0) + 1);
+          if (outcome.status < 300) stats.succeeded.add(`${route.method} ${route.url}`);
           if (outcome.problem) throw new Error(`${outcome.problem}\n  request: ${describeRoute(req)}`);
         }),
         { numRuns: runs, seed, endOnFailure: process.env.CASEBOOK_FUZZ_SHRINK !== '1' },
@@ -224,7 +229,8 @@ describe('sort and filter parameters accept only their allowed values', () => {
           fc.constantFrom(...ok).map((v) => `${v};drop table cases`),
           fc.constantFrom(' ', '*', '%', '__proto__', 'constructor', 'null', '-1', '0', '5', '1e3', 'x'.repeat(600), "' or 1=1 --"),
         )
-        .filter((v) => !v.split(',').every((x) => ok.includes(x.trim())) && v.trim() !== '');
+        // (lists are comma-separated; a list of nothing but commas and blanks is no filter at all)
+        .filter((v) => !v.split(',').every((x) => ok.includes(x.trim()) || x.trim() === ''));
       await fc.assert(
         fc.asyncProperty(wrong, async (v) => {
           const res = await send({ who, method: 'GET', url: `${path}?${name}=${enc(v)}`, headers: {}, idempotencyKey: false });
@@ -254,6 +260,7 @@ describe('regressions found by the fuzzer', () => {
 
   it('a multipart upload without a boundary, or cut off mid-part, is a 400 that stores nothing', async () => {
     const created = await send({ who: 'admin', method: 'POST', url: '/api/v1/cases', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ shortDescription: 'Upload target' }), idempotencyKey: false });
+    expect(created.statusCode, created.body).toBe(201);
     const number = JSON.parse(created.body).number as string;
     for (const [type, payload] of [
       ['multipart/form-data', 'not multipart'],
@@ -288,6 +295,20 @@ describe('regressions found by the fuzzer', () => {
       expect(res.statusCode).toBe(400);
       expect(JSON.parse(res.body).error.message).toMatch(/longer than (320|300) characters/);
     }
+  });
+
+  it('a calendar with a minute of work a week under a long SLA target leaves cases without a deadline instead of failing them (was a 500 on every new case)', async () => {
+    const json = (payload: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload), idempotencyKey: false });
+    const tier = `horizon-${SEED & 0xffff}`;
+    const calendar = await send({ who: 'admin', method: 'POST', url: '/api/v1/calendars', ...json({ name: `One minute a week ${tier}`, timezone: 'UTC', workingHours: { '1': [['09:00', '09:01']] } }) });
+    expect(calendar.statusCode, calendar.body).toBe(201);
+    const policy = await send({ who: 'admin', method: 'POST', url: '/api/v1/sla-policies', ...json({ name: `Far ${tier}`, priority: 4, accountTier: tier, calendarId: JSON.parse(calendar.body).id, firstResponseMinutes: 60, resolutionMinutes: 100_000 }) });
+    expect(policy.statusCode, policy.body).toBe(201);
+    const account = await send({ who: 'admin', method: 'POST', url: '/api/v1/accounts', ...json({ name: `Account ${tier}`, tier }) });
+    const created = await send({ who: 'agent', method: 'POST', url: '/api/v1/cases', ...json({ shortDescription: 'Far away deadline', priority: 4, accountId: JSON.parse(account.body).id }) });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(JSON.parse(created.body).resolutionDueAt).toBeNull();
+    expect(JSON.parse(created.body).responseDueAt).toMatch(/^\d{4}-/); // 60 minutes of work: 60 weeks away, within reach
   });
 
   it('a case list filtered by a status that does not exist is a 400 naming status, not an empty list', async () => {

@@ -67,7 +67,15 @@ export function hasWorkingTime(cal: Calendar): boolean {
   return Object.values(cal.week).some((iv) => iv.some(([a, b]) => b > a));
 }
 
-/** The instant `durationMs` of business time after `start`. */
+/** A target further away than the calendar's horizon (three years of its dates). */
+export class BeyondHorizonError extends Error {
+  constructor() {
+    super('No working time within three years of the start');
+    this.name = 'BeyondHorizonError';
+  }
+}
+
+/** The instant `durationMs` of business time after `start` (BeyondHorizonError past three years). */
 export function addBusinessTime(start: Date, durationMs: number, cal: Calendar): Date {
   if (durationMs <= 0) return new Date(start);
   if (!hasWorkingTime(cal)) throw new Error('The calendar has no working hours');
@@ -81,7 +89,7 @@ export function addBusinessTime(start: Date, durationMs: number, cal: Calendar):
       remaining -= b - s;
     }
   }
-  throw new Error('No working time within three years of the start');
+  throw new BeyondHorizonError();
 }
 
 /** Business time between two instants (0 when end ≤ start). */

@@ -7,7 +7,7 @@ import { badRequest, notFound, rethrowUnique, AppError } from '../../platform/er
 import { text } from '../../platform/http.js';
 import { auditCreate, updateVersioned } from '../../platform/records.js';
 import { groupMemberIds, notifyUsers } from '../notifications/notifications.service.js';
-import { addBusinessTime, businessTimeBetween, hasWorkingTime, parseClock, type Calendar } from './business-time.js';
+import { addBusinessTime, BeyondHorizonError, businessTimeBetween, hasWorkingTime, parseClock, type Calendar } from './business-time.js';
 
 // SLA clocks (SPEC §5). A case's due times are computed from its opening time in its policy's
 // business calendar, plus the business time it spent paused; while its status pauses the clock,
@@ -247,9 +247,21 @@ export async function dueTimes(trx: Kysely<DB>, c: { opened_at: string; priority
   const opened = new Date(c.opened_at);
   return {
     sla_policy_id: policy.id,
-    response_due_at: addBusinessTime(opened, policy.first_response_minutes * MIN + Number(c.sla_paused_ms), policy.calendar).toISOString(),
-    resolution_due_at: addBusinessTime(opened, policy.resolution_minutes * MIN + Number(c.sla_paused_ms), policy.calendar).toISOString(),
+    response_due_at: dueAt(opened, policy.first_response_minutes * MIN + Number(c.sla_paused_ms), policy.calendar),
+    resolution_due_at: dueAt(opened, policy.resolution_minutes * MIN + Number(c.sla_paused_ms), policy.calendar),
   };
+}
+
+// A target the calendar cannot reach within three years (a long target on a calendar with a minute
+// of work a week) sets no deadline rather than failing the case's write: the fuzzer found such a
+// calendar turning every new case into a 500.
+function dueAt(start: Date, ms: number, calendar: Calendar): string | null {
+  try {
+    return addBusinessTime(start, ms, calendar).toISOString();
+  } catch (err) {
+    if (err instanceof BeyondHorizonError) return null;
+    throw err;
+  }
 }
 
 interface StatusFlags {

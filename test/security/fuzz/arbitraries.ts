@@ -103,14 +103,16 @@ function numberArb(s: JsonSchema, ctx: ArbContext): fc.Arbitrary<number> {
   if (s.exclusiveMaximum === true) max -= integer ? 1 : Number.EPSILON;
   else if (typeof s.exclusiveMaximum === 'number') max = s.exclusiveMaximum - (integer ? 1 : Number.EPSILON);
   const inRange = integer ? fc.integer({ min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) }) : fc.double({ min, max, noNaN: true });
+  const id = isId(ctx.name);
+  // Ids mostly name existing rows (so requests get past the lookups); now and then anything.
   const arbs: fc.WeightedArbitrary<number>[] = [
-    { weight: 6, arbitrary: inRange },
-    { weight: 2, arbitrary: fc.constantFrom(min, max, min - 1, max + 1) },
+    { weight: id ? 2 : 6, arbitrary: inRange },
+    { weight: id ? 1 : 2, arbitrary: fc.constantFrom(min, max, min - 1, max + 1) },
     { weight: 1, arbitrary: fc.constantFrom(...HUGE_NUMBERS) },
   ];
-  if (isId(ctx.name)) {
+  if (id) {
     const pooled = ctx.pool?.(ctx.name!).filter((v): v is number => typeof v === 'number') ?? [];
-    arbs.push({ weight: 8, arbitrary: pooled.length ? fc.constantFrom(...pooled) : fc.integer({ min: 1, max: 40 }) });
+    arbs.push({ weight: 30, arbitrary: pooled.length ? fc.constantFrom(...pooled) : fc.integer({ min: 1, max: 40 }) });
   }
   return fc.oneof(...arbs);
 }
@@ -176,7 +178,7 @@ export function valueArb(schema: JsonSchema | undefined, ctx: ArbContext = {}): 
     else if (type === 'object' || s.properties) arb = objectArb(s, inner);
     else arb = fc.oneof(fc.jsonValue({ maxDepth: 2 }), garbage);
   }
-  const choices: fc.WeightedArbitrary<unknown>[] = [{ weight: 16, arbitrary: arb }, { weight: 1, arbitrary: garbage }];
+  const choices: fc.WeightedArbitrary<unknown>[] = [{ weight: 30, arbitrary: arb }, { weight: 1, arbitrary: garbage }];
   if (s.nullable || (Array.isArray(s.type) && s.type.includes('null'))) choices.push({ weight: 2, arbitrary: fc.constant(null) });
   return fc.oneof(...choices);
 }
@@ -200,7 +202,7 @@ function objectArb(s: JsonSchema, ctx: ArbContext): fc.Arbitrary<Record<string, 
   for (const [k, p] of Object.entries(props)) model[k] = valueArb(p, { ...ctx, name: k });
   const base = fc.record(model, { requiredKeys: required });
   const arbs: fc.WeightedArbitrary<Record<string, unknown>>[] = [
-    { weight: 10, arbitrary: base },
+    { weight: 20, arbitrary: base },
     // An unknown field, sometimes one that names a protected column.
     {
       weight: 1,
