@@ -243,6 +243,39 @@ describe('sort and filter parameters accept only their allowed values', () => {
   }
 });
 
+// Whatever the fuzzer's accepted requests configured (odd calendars, statuses, properties,
+// templates), the instance must still do its everyday work afterwards: that is how the SLA
+// calendar bug showed itself (every new case a 500 after a fuzzed calendar).
+describe('after the fuzzing the instance still works', () => {
+  it('an agent opens, works and resolves a case; a customer opens one on the portal; lists answer', async () => {
+    const json = (payload: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload), idempotencyKey: false });
+    await world.refresh();
+    // Resolution codes are the admin's to configure (and the fuzzer configured them): use one.
+    const codes = (await sql<{ value: string }>`select value from properties where key = 'cases.resolutionCodes'`.execute(t.db)).rows[0].value;
+    const resolutionCode = codes.split(',').map((c) => c.trim()).find(Boolean) ?? 'solved';
+    for (const priority of [1, 2, 3, 4]) {
+      const created = await send({ who: 'agent', method: 'POST', url: '/api/v1/cases', ...json({ shortDescription: `After the fuzz P${priority}`, priority }) });
+      expect(created.statusCode, created.body).toBe(201);
+      const number = JSON.parse(created.body).number as string;
+      const steps: [string, unknown][] = [
+        ['start', {}],
+        ['comments', { body: 'Looking into it', visibility: 'internal' }],
+        ['resolve', { resolutionCode, resolutionNotes: 'Done', cancelOpenActivities: true }],
+      ];
+      for (const [action, body] of steps) {
+        const res = await send({ who: 'agent', method: 'POST', url: `/api/v1/cases/${number}/${action}`, ...json(body) });
+        expect(res.statusCode, `${action}: ${res.body}`).toBeLessThan(300);
+      }
+    }
+    const portal = await send({ who: 'customer', method: 'POST', url: '/api/v1/portal/cases', ...json({ shortDescription: 'After the fuzz, from the portal' }) });
+    expect(portal.statusCode, portal.body).toBe(201);
+    for (const [who, url] of [['agent', '/api/v1/cases'], ['agent', '/api/v1/reviews'], ['agent', '/api/v1/articles'], ['customer', '/api/v1/portal/cases']] as const) {
+      const res = await send({ who, method: 'GET', url, headers: {}, idempotencyKey: false });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+    }
+  });
+});
+
 // The counterexamples the fuzzer found, shrunk, kept as plain regression tests.
 describe('regressions found by the fuzzer', () => {
   const error = (res: { statusCode: number; body: string }) => ({ status: res.statusCode, shape: errorShapeProblem(JSON.parse(res.body)) });
