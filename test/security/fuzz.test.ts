@@ -73,6 +73,8 @@ async function bodyPools(): Promise<(name: string) => unknown[]> {
     caseNumber: await q('select number as v from cases'),
     reviewNumber: await q('select number as v from reviews'),
     articleNumber: await q('select number as v from articles'),
+    status: await q('select key as v from statuses'),
+    state: [...REVIEW_STATES],
     // Other people's addresses only: a storm of failed sign-ins must not lock the fuzzer's principals out.
     email: [...(await q(`select email as v from users where id not in (${world.protectedUserIds.join(',')})`)), ...(await q('select email as v from contacts'))],
   };

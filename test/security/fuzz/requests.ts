@@ -96,7 +96,10 @@ function stringify(v: unknown): string[] {
 }
 
 function queryArb(route: RouteSpec, pool: (name: string) => unknown[]): fc.Arbitrary<string> {
-  const entries = route.query.map((p) => fc.option(valueArb(p.schema, { name: p.name, pool }), { nil: undefined, freq: 2 }).map((v) => stringify(v).map((x) => `${enc(p.name)}=${enc(x)}`)));
+  // Each parameter is left out three times in four, so a list call with one or two filters is common.
+  const entries = route.query.map((p) =>
+    fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: valueArb(p.schema, { name: p.name, pool }) }).map((v) => stringify(v).map((x) => `${enc(p.name)}=${enc(x)}`)),
+  );
   const shaped = fc.tuple(...entries).map((parts) => parts.flat());
   const extras = fc.oneof(
     { weight: 8, arbitrary: fc.constant<string[]>([]) },
