@@ -170,6 +170,8 @@ class RoutingConnection implements DatabaseConnection {
   }
 }
 
+const READER_MMAP_BYTES = 2 * 1024 * 1024 * 1024;
+
 function sqliteDialect(file: string): Dialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -183,6 +185,11 @@ function sqliteDialect(file: string): Dialect {
     readerDb = new SQLite(file);
     readerDb.pragma('busy_timeout = 5000');
     readerDb.pragma('query_only = ON');
+    // Reads straight from the OS page cache through a memory map instead of a read() and a copy
+    // into SQLite's 2 MB page cache per page: at 1M cases a list page's SQL went from 2.6 to
+    // 1.6 ms. Only the pages read are resident; SQLite caps the map at 2 GiB (larger files are
+    // read as before beyond it). The writer keeps plain I/O.
+    readerDb.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
   }
   const writer = cachedConnection(database);
   const reader = readerDb === database ? writer : cachedConnection(readerDb);
@@ -205,8 +212,14 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
+// Our joins are written driving table first, lookups after (a case, then its status, account,
+// contact, assignee, group, queue, SLA policy). Letting the planner search every order of those
+// eight relations cost 2–10 ms of planning per list or case read at 1M cases, against 0.5 ms of
+// execution; keeping the written order plans in 0.3–0.5 ms with the same plans.
+const PG_SESSION_OPTIONS = '-c join_collapse_limit=1 -c from_collapse_limit=1';
+
 export function createPgPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, options: PG_SESSION_OPTIONS });
   // An idle connection the server closes (restart, failover) must not crash the process; the
   // pool replaces it on next use.
   pool.on('error', (err) => {

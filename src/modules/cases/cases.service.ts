@@ -23,7 +23,7 @@ type Actor = Principal | { type: 'system' };
 
 const flagsOf = (r: repo.CaseWithNames) => ({ key: r.status, pause: r.status_pause === 1, resolved: r.status_resolved === 1, final: r.status_final === 1 });
 
-export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
+export function toSummary(r: repo.CaseSummaryRow): CaseSummaryDto {
   return {
     id: r.id,
     number: r.number,
@@ -58,13 +58,13 @@ export function toSummary(r: repo.CaseWithNames): CaseSummaryDto {
 }
 
 // A case resolved (or ended) before any reply stops its response clock at that moment.
-const responseClock = (r: repo.CaseWithNames) => ({
+const responseClock = (r: repo.CaseSummaryRow) => ({
   dueAt: r.response_due_at,
   state: clockState(r.response_due_at, r.first_response_at ?? r.resolved_at ?? (r.status_final === 1 ? r.closed_at : null), r.sla_paused_at, r.response_breached_at, r.sla_response_minutes),
   breachedAt: r.response_breached_at,
   targetMinutes: r.sla_response_minutes,
 });
-const resolutionClock = (r: repo.CaseWithNames) => ({
+const resolutionClock = (r: repo.CaseSummaryRow) => ({
   dueAt: r.resolution_due_at,
   state: clockState(r.resolution_due_at, r.resolved_at ?? (r.status_final === 1 ? r.closed_at : null), r.sla_paused_at, r.resolution_breached_at, r.sla_resolution_minutes),
   breachedAt: r.resolution_breached_at,
