@@ -17,11 +17,18 @@ interface Spec {
   untilNotFound?: boolean;
   /** Collect this JSON field of each 2xx answer (e.g. the case number handed out). */
   collect?: string;
+  /**
+   * Open loop: start this many requests per second whatever the answers take (`concurrency` is
+   * then the most outstanding at once). Latency counts from each request's scheduled start, so
+   * a slow server cannot hide queueing by delaying the next request (coordinated omission).
+   */
+  rate?: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as Spec;
 const url = new URL(spec.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
+agent.maxFreeSockets = spec.concurrency;
 let counter = 0;
 
 function once(cookie: string | undefined): Promise<{ status: number; body: string }> {
@@ -56,7 +63,39 @@ const statuses: Record<string, number> = {};
 const collected: unknown[] = [];
 const started = performance.now();
 const end = started + spec.seconds * 1000;
-await Promise.all(
+if (spec.rate) {
+  // Requests go out on a fixed schedule; a request whose turn comes while `concurrency` are
+  // outstanding waits for a free slot, and that wait counts in its latency.
+  const interval = 1000 / spec.rate;
+  const total = Math.floor(spec.seconds * spec.rate);
+  let outstanding = 0;
+  const waiting: (() => void)[] = [];
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const now = performance.now();
+    if (due > now) await new Promise((r) => setTimeout(r, due - now));
+    if (outstanding >= spec.concurrency) await new Promise<void>((r) => waiting.push(r));
+    outstanding++;
+    const cookie = spec.cookies.length ? spec.cookies[i % spec.cookies.length] : undefined;
+    runs.push(
+      once(cookie).then(
+        (res) => {
+          times.push(performance.now() - due);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          outstanding--;
+          waiting.shift()?.();
+        },
+        () => {
+          statuses.error = (statuses.error ?? 0) + 1;
+          outstanding--;
+          waiting.shift()?.();
+        },
+      ),
+    );
+  }
+  await Promise.all(runs);
+} else await Promise.all(
   Array.from({ length: spec.concurrency }, async (_, i) => {
     const cookie = spec.cookies.length ? spec.cookies[i % spec.cookies.length] : undefined;
     while (spec.untilNotFound || performance.now() < end) {

@@ -1,8 +1,11 @@
-// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10]`
+// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 100] [--mixed-rate 300]`
 // Benchmarks Casebook on a database made by `npm run bench:data`: the server runs as its own
 // process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
 // throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
 // plain Fastify route and a raw database round-trip measured in the same run for ratios.
+// Each page is measured twice: at saturation (20 clients sending as fast as answers come: the
+// capacity, where latency is mostly queueing behind the other 19) and at a stated load (requests
+// arriving at --rate per second whatever the answers take: the latency an agent sees).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +29,10 @@ if (!target) throw new Error('--db <file or postgres url> (made by npm run bench
 const INSTANCES = Number(arg('instances', '1'));
 const SECONDS = Number(arg('seconds', '10'));
 const MIXED_SECONDS = Number(arg('mixed-seconds', '60'));
+// 100 list or case views a second is what 300 agents produce opening a page every 3 s each.
+const RATE = Number(arg('rate', '100'));
+// The mixed workload at a stated load: 300 agents making one request a second each.
+const MIXED_RATE = Number(arg('mixed-rate', '300'));
 const dbConfig = parseDatabaseUrl(target, path.resolve('data'));
 
 
@@ -55,7 +62,11 @@ const peakRssMb = (pid: number) => {
 };
 
 const rows: string[] = [];
+const pacedRows: string[] = [];
 const results: Record<string, { rps: number; p50: number; p95: number; p99: number }> = {};
+const paced: Record<string, { rate: number; rps: number; p50: number; p95: number; p99: number }> = {};
+const merge = (rs: LoadResult[]): LoadResult => ({ ...rs[0]!, n: rs.reduce((a, r) => a + r.n, 0), rps: rs.reduce((a, r) => a + r.rps, 0), p50: Math.max(...rs.map((r) => r.p50)), p95: Math.max(...rs.map((r) => r.p95)), p99: Math.max(...rs.map((r) => r.p99)), statuses: Object.assign({}, ...rs.map((r) => r.statuses)) });
+const badStatuses = (r: LoadResult) => (Object.keys(r.statuses).some((s) => !s.startsWith('2')) ? ` statuses ${JSON.stringify(r.statuses)}` : '');
 function report(name: string, r: LoadResult, base: LoadResult, note = '') {
   results[name] = { rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99 };
   rows.push(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.rps / base.rps).toFixed(3)} | ${note}${Object.keys(r.statuses).some((s) => !s.startsWith('2')) ? ` statuses ${JSON.stringify(r.statuses)}` : ''} |`);
@@ -108,8 +119,14 @@ async function main() {
     const results = await Promise.all(
       spread(pathOrPaths).map((url, i) => load({ url, method: 'GET', cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(20 / bases.length), seconds: SECONDS, ...extra })),
     );
-    const merged = { ...results[0]!, n: results.reduce((a, r) => a + r.n, 0), rps: results.reduce((a, r) => a + r.rps, 0), p50: Math.max(...results.map((r) => r.p50)), p95: Math.max(...results.map((r) => r.p95)), p99: Math.max(...results.map((r) => r.p99)), statuses: Object.assign({}, ...results.map((r) => r.statuses)) };
+    const merged = merge(results);
     report(name, merged, helloRes, note);
+    // The same page at a stated load, the arrivals split evenly over the instances.
+    const at = merge(
+      await Promise.all(spread(pathOrPaths).map((url, i) => load({ url, method: 'GET', cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: 64, seconds: SECONDS, rate: RATE / bases.length, ...extra }))),
+    );
+    paced[name] = { rate: RATE, rps: at.rps, p50: at.p50, p95: at.p95, p99: at.p99 };
+    pacedRows.push(`| ${name} | ${RATE} | ${at.p50.toFixed(1)} | ${at.p95.toFixed(1)} | ${at.p99.toFixed(1)} |${badStatuses(at)} |`);
     return merged;
   };
 
@@ -151,14 +168,35 @@ async function main() {
   const writes = mixed.filter((_, i) => i % 7 >= 5).reduce((a, r) => a + r.rps, 0);
   rows.push(`| mixed workload, 100 agents, ${MIXED_SECONDS} s (${((writes / mixedRps) * 100).toFixed(0)} % writes) | ${mixedRps.toFixed(0)} | — | — | ${mixedP99.toFixed(1)} | ${(mixedRps / helloRes.rps).toFixed(3)} | p99 is the worst scenario's |`);
 
+  // The mixed workload at a stated load: MIXED_RATE requests a second, 80 % reads over the five
+  // read paths and 20 % writes (new cases and comments), for the same time.
+  const shares = [0.16, 0.16, 0.16, 0.16, 0.16, 0.1, 0.1];
+  const mixedSpecs = [
+    ...mixedPaths.map(([method, p]) => ({ path: p!, method, body: undefined as string | undefined })),
+    { path: '/api/v1/cases', method: 'POST', body: JSON.stringify({ shortDescription: 'Paced {{n}}', priority: 3 }) },
+    { path: `/api/v1/cases/${open.number}/comments`, method: 'POST', body: JSON.stringify({ body: 'Paced note {{n}}', visibility: 'internal' }) },
+  ];
+  const pacedMixed = await Promise.all(
+    bases.flatMap((b, i) =>
+      mixedSpecs.map((m, k) => load({ url: b + m.path, method: m.method, cookies: cookies.filter((_, j) => j % bases.length === i), concurrency: 64, seconds: MIXED_SECONDS, rate: (MIXED_RATE * shares[k]!) / bases.length, ...(m.body ? { body: m.body } : {}) })),
+    ),
+  );
+  const pm = merge(pacedMixed);
+  paced['mixed workload'] = { rate: MIXED_RATE, rps: pm.rps, p50: pm.p50, p95: pm.p95, p99: pm.p99 };
+  pacedRows.push(`| mixed workload (80 % reads, 20 % writes), ${MIXED_SECONDS} s | ${MIXED_RATE} | ${pm.p50.toFixed(1)} | ${pm.p95.toFixed(1)} | ${pm.p99.toFixed(1)} |${badStatuses(pm)} worst scenario's p50/p95/p99 |`);
+
   const rss = servers.map((s) => peakRssMb(s.child.pid!));
   console.log(`\nCasebook at ${Number(counts.n).toLocaleString('en')} cases on ${dbConfig.kind}, ${INSTANCES} instance(s); raw database round-trip ${rawRps.toFixed(0)}/s in-process\n`);
   console.log('| scenario | req/s | p50 ms | p95 ms | p99 ms | × hello-world | notes |');
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(r);
+  console.log(`\nAt a stated load (open loop: requests arrive at the rate whatever the answers take; latency from each scheduled start)\n`);
+  console.log('| scenario | req/s offered | p50 ms | p95 ms | p99 ms | notes |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const r of pacedRows) console.log(r);
   console.log(`\nstart-up to ready: ${servers.map((s) => `${(s.startupMs / 1000).toFixed(2)} s`).join(', ')} (incl. tsx); peak RSS: ${rss.map((r) => `${r.toFixed(0)} MB`).join(', ')}`);
   const jsonOut = arg('json');
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ cases: Number(counts.n), dialect: dbConfig.kind, instances: INSTANCES, results, mixed: { rps: mixedRps, p99: mixedP99 }, rssMb: rss, startupMs: servers.map((s) => s.startupMs) }, null, 1));
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ cases: Number(counts.n), dialect: dbConfig.kind, instances: INSTANCES, results, paced, mixed: { rps: mixedRps, p99: mixedP99 }, rssMb: rss, startupMs: servers.map((s) => s.startupMs) }, null, 1));
   for (const s of servers) process.kill(-s.child.pid!, 'SIGTERM');
   await hello.close();
   await db.close();
