@@ -1,4 +1,4 @@
-// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 100] [--mixed-rate 300]`
+// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 50] [--mixed-rate 300]`
 // Benchmarks Casebook on a database made by `npm run bench:data`: the server runs as its own
 // process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
 // throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
@@ -29,8 +29,8 @@ if (!target) throw new Error('--db <file or postgres url> (made by npm run bench
 const INSTANCES = Number(arg('instances', '1'));
 const SECONDS = Number(arg('seconds', '10'));
 const MIXED_SECONDS = Number(arg('mixed-seconds', '60'));
-// 100 list or case views a second is what 300 agents produce opening a page every 3 s each.
-const RATE = Number(arg('rate', '100'));
+// 50 requests a second to one page is what 300 agents produce opening that page every 6 s each.
+const RATE = Number(arg('rate', '50'));
 // The mixed workload at a stated load: 300 agents making one request a second each.
 const MIXED_RATE = Number(arg('mixed-rate', '300'));
 const dbConfig = parseDatabaseUrl(target, path.resolve('data'));
