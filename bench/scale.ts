@@ -1,4 +1,4 @@
-// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 50] [--mixed-rate 300]`
+// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 50] [--mixed-rate 300] [--data-dir data/bench-files]`
 // Benchmarks Casebook on a database made by `npm run bench:data`: the server runs as its own
 // process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
 // throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
@@ -75,7 +75,10 @@ function report(name: string, r: LoadResult, base: LoadResult, note = '') {
 }
 
 async function main() {
-  const dataDir = fs.mkdtempSync('/tmp/casebook-scale-');
+  // The files bench:data wrote (review documents) belong to the database: the server starts
+  // on them, as it would in production (its start-up looks at stored files).
+  const dataDir = path.resolve(arg('data-dir', 'data/bench-files')!);
+  fs.mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(dbConfig, { poolSize: 4 });
   const counts = await db.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const queue = await db.db.selectFrom('queues').select('id').where('name', '=', 'Queue 1').executeTakeFirstOrThrow();
