@@ -346,6 +346,17 @@ describe('regressions found by the fuzzer', () => {
     expect(JSON.parse(created.body).responseDueAt).toMatch(/^\d{4}-/); // 60 minutes of work: 60 weeks away, within reach
   });
 
+  it('a whole-number property the clock cannot reach is a 400 (surveys.validDays = 10^21 made every resolve a 500)', async () => {
+    const json = (payload: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload), idempotencyKey: false });
+    for (const key of ['surveys.validDays', 'cases.autoCloseAfterDays', 'auth.lockoutMinutes']) {
+      const res = await send({ who: 'admin', method: 'PATCH', url: `/api/v1/properties/${key}`, ...json({ value: 1e21 }) });
+      expect(res.statusCode, `${key}: ${res.body}`).toBe(400);
+      expect(JSON.parse(res.body).error.details.fields).toEqual([{ field: 'body.value', message: expect.stringMatching(/whole number from 0 to \d+/) }]);
+    }
+    const ok = await send({ who: 'admin', method: 'PATCH', url: '/api/v1/properties/surveys.validDays', ...json({ value: 3650 }) });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+
   it('a case list filtered by a status that does not exist is a 400 naming status, not an empty list', async () => {
     const res = await send({ who: 'agent', method: 'GET', url: '/api/v1/cases?status=new,bogus', headers: {}, idempotencyKey: false });
     expect(res.statusCode).toBe(400);

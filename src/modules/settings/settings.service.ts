@@ -43,14 +43,30 @@ export async function getProperty(db: Kysely<DB>, key: string): Promise<Property
   return parse(row.type, row.value);
 }
 
-function serialise(type: string, value: PropertyValue): string {
+// The largest value each whole-number property may take. Days, minutes and seconds become dates:
+// a value the clock cannot reach (the fuzzer set surveys.validDays to 10^21) made every resolve a
+// 500 ("Invalid time value"). Any other whole number stays within a 32-bit integer.
+const MAX_INTEGER: Record<string, number> = {
+  'cases.autoCloseAfterDays': 3650,
+  'surveys.validDays': 3650,
+  'auth.lockoutMinutes': 525_600,
+  'auth.lockoutAfterFailures': 1000,
+  'watchers.digestQuietSeconds': 86_400,
+  'watchers.digestMaxDelaySeconds': 7 * 86_400,
+  'attachments.maxBytes': 1024 * 1024 * 1024, // the multipart parser's own ceiling
+  'attachments.maxFilesPerRequest': 10,
+};
+const DEFAULT_MAX_INTEGER = 2_147_483_647;
+
+function serialise(type: string, value: PropertyValue, key = ''): string {
   const bad = (what: string) => badRequest(`value: must be ${what}`, { fields: [{ field: 'body.value', message: `must be ${what}` }] });
   if (type === 'boolean') {
     if (typeof value !== 'boolean') throw bad('true or false');
     return String(value);
   }
   if (type === 'integer') {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number ≥ 0');
+    const max = MAX_INTEGER[key] ?? DEFAULT_MAX_INTEGER;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw bad(`a whole number from 0 to ${max}`);
     return String(value);
   }
   if (typeof value !== 'string' || value.length > 2000) throw bad('a text of at most 2000 characters');
@@ -62,7 +78,7 @@ export async function updateProperty(db: Kysely<DB>, actor: Principal, key: stri
     const before = await trx.selectFrom('properties').selectAll().where('key', '=', key).executeTakeFirst();
     if (!before) throw notFound(`Property ${key}`);
     assertVersion(expected, before.version);
-    const raw = serialise(before.type, value);
+    const raw = serialise(before.type, value, key);
     if (raw === before.value) return toDto(before);
     const result = await trx
       .updateTable('properties')
