@@ -15,7 +15,8 @@ import { sql } from 'kysely';
 // response matches the schema the route declares, errors have SPEC §10's shape; no internals leak.
 //
 // CASEBOOK_FUZZ_RUNS (default 100) sets runs per route, CASEBOOK_FUZZ_SEED replays a run,
-// CASEBOOK_FUZZ_ROUTE (a substring of "METHOD /url") limits the routes.
+// CASEBOOK_FUZZ_ROUTE (a substring of "METHOD /url") limits the routes, CASEBOOK_FUZZ_SHRINK=1
+// lets fast-check shrink a counterexample, CASEBOOK_FUZZ_DEBUG=1 prints every refusal.
 
 const RUNS = Number(process.env.CASEBOOK_FUZZ_RUNS ?? 100);
 const SEED = process.env.CASEBOOK_FUZZ_SEED !== undefined ? Number(process.env.CASEBOOK_FUZZ_SEED) : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0;
