@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { yieldToRequests } from '../../platform/background.js';
 import { clock } from '../../platform/clock.js';
 import { getProperty } from '../settings/settings.service.js';
 import { closeBySystem } from './case-actions.service.js';
@@ -20,6 +21,7 @@ export async function autoCloseResolved(db: Kysely<DB>, batch = 200): Promise<nu
     .execute();
   let closed = 0;
   for (const c of due) {
+    await yieldToRequests();
     if (await db.transaction().execute((trx) => closeBySystem(trx, c.id, `no answer ${days} days after the resolution`))) closed++;
   }
   return closed;

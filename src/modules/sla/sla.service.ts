@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { CalendarsTable, CasesTable, DB, SlaPoliciesTable } from '../../db/schema.js';
 import type { Principal } from '../../platform/access.js';
+import { yieldToRequests } from '../../platform/background.js';
 import { clock } from '../../platform/clock.js';
 import { badRequest, notFound, rethrowUnique, AppError } from '../../platform/errors.js';
 import { text } from '../../platform/http.js';
@@ -357,6 +358,7 @@ export async function markBreaches(db: Kysely<DB>): Promise<number> {
     .execute();
   let marked = 0;
   for (const c of due) {
+    await yieldToRequests();
     for (const clockName of ['response', 'resolution'] as const) {
       const dueAt = clockName === 'response' ? c.response_due_at : c.resolution_due_at;
       const breached = clockName === 'response' ? c.response_breached_at : c.resolution_breached_at;

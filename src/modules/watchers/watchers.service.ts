@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import type { Principal } from '../../platform/access.js';
 import { auditChanges } from '../../platform/audit.js';
+import { yieldToRequests } from '../../platform/background.js';
 import { clock } from '../../platform/clock.js';
 import { badRequest, conflict, notFound, rethrowUnique, ruleViolation } from '../../platform/errors.js';
 import { email } from '../../platform/http.js';
@@ -210,6 +211,7 @@ export async function queueDueDigests(db: Kysely<DB>): Promise<number> {
     .execute();
   let queued = 0;
   for (const d of due) {
+    await yieldToRequests();
     if (!(asIso(d.last) <= quietBefore || asIso(d.first) <= oldestBefore)) continue;
     if (await queueDigest(db, d.watcher_id)) queued++;
   }
