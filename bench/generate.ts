@@ -137,6 +137,13 @@ export async function generate(db: Kysely<DB>, dataDir: string, sizes: Sizes, pr
       const done = ['resolved', 'closed'].includes(status);
       const contactOffset = Math.floor(rand() * sizes.contacts);
       const open = !['resolved', 'closed', 'canceled'].includes(status);
+      // What the running system would have left: a resolved case not yet auto-closed was
+      // resolved within the last week (cases.autoCloseAfterDays), and an open case past its
+      // deadlines carries the breach marks the breach worker sets as they happen.
+      const resolvedAt = status === 'resolved' ? Math.max(opened + 3_600_000, now - Math.floor(rand() * 6 * 86_400_000)) : opened + 86_400_000;
+      const firstResponse = status === 'new' ? null : opened + 1_800_000;
+      const responseDue = opened + 4 * 3_600_000;
+      const resolutionDue = opened + 3 * 86_400_000;
       return {
         number: formatNumber('CS', firstNumber + i),
         short_description: `${pick(WORDS)} ${pick(VOCABULARY)} ${pick(VOCABULARY)} fails (${i})`,
@@ -160,11 +167,13 @@ export async function generate(db: Kysely<DB>, dataDir: string, sizes: Sizes, pr
         major: 0,
         parent_id: null,
         opened_at: iso(opened),
-        first_response_at: status === 'new' ? null : iso(opened + 1_800_000),
-        resolved_at: done ? iso(opened + 86_400_000) : null,
+        first_response_at: firstResponse === null ? null : iso(firstResponse),
+        resolved_at: done ? iso(resolvedAt) : null,
         closed_at: status === 'closed' || status === 'canceled' ? iso(opened + 2 * 86_400_000) : null,
-        response_due_at: iso(opened + 4 * 3_600_000),
-        resolution_due_at: iso(opened + 3 * 86_400_000),
+        response_due_at: iso(responseDue),
+        resolution_due_at: iso(resolutionDue),
+        response_breached_at: open && firstResponse === null && responseDue < now ? iso(responseDue) : null,
+        resolution_breached_at: open && resolutionDue < now ? iso(resolutionDue) : null,
         satisfaction: status === 'closed' && rand() < 0.3 ? 3 + Math.floor(rand() * 3) : null,
         created_by: null,
         sla_paused_ms: 0,
