@@ -1,8 +1,8 @@
-// `npm start`: build the web app if it is stale, then run the server (TypeScript via tsx).
+// `npm start`: build the web app and the server bundle if they are stale, then run the server.
 // `npm start -- --demo` (or `npm run demo`) also loads the demo data.
-import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
 import { buildWebIfStale } from './build-web.mjs';
+import { buildServerIfStale } from './build-server.mjs';
 
 await buildWebIfStale();
-register();
-await import('../src/main.ts');
+await import(pathToFileURL(await buildServerIfStale()).href);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleServer as buildServer } from '../../scripts/build-server.mjs';
 import { sql, type Kysely } from 'kysely';
 import SQLite from 'better-sqlite3';
 import type { DatabaseConfig } from '../../src/config.js';
@@ -19,26 +19,13 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const serverRoot = process.env.CRASH_SERVER_ROOT ? path.resolve(process.env.CRASH_SERVER_ROOT) : repo;
 
 /**
- * src/main.ts bundled once per run into one file (packages with native parts stay outside): a
- * start then takes ~1 s of module loading instead of ~5 s of compiling TypeScript through tsx,
+ * src/main.ts bundled once per run into one file, as `npm start` runs it (scripts/build-server.mjs):
+ * a start then takes ~1 s of module loading instead of ~5 s of compiling TypeScript through tsx,
  * which is what lets the harness restart the server 50 times. Same code, same entry point.
  */
 export async function bundleServer(): Promise<string> {
-  const dir = path.join(serverRoot, 'node_modules', '.cache', 'casebook-crash');
-  fs.mkdirSync(dir, { recursive: true });
-  const outfile = path.join(dir, `main-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.join(serverRoot, 'src', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', '@myriaddreamin/*', '@node-rs/*', 'pg-native'],
-    banner: { js: "import { createRequire as __casebookRequire } from 'node:module'; const require = __casebookRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
+  const outfile = path.join(serverRoot, 'node_modules', '.cache', 'casebook-crash', `main-${process.pid}.mjs`);
+  return buildServer({ root: serverRoot, outfile });
 }
 
 export async function freePort(): Promise<number> {
