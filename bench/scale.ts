@@ -1,4 +1,4 @@
-// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 50] [--mixed-rate 300] [--data-dir data/bench-files]`
+// `npm run bench:scale -- --db <sqlite file | postgres url> [--instances 3] [--seconds 10] [--rate 50] [--mixed-rate 150] [--data-dir data/bench-files]`
 // Benchmarks Casebook on a database made by `npm run bench:data`: the server runs as its own
 // process(es) (as in production), the load generator in another. Reports p50/p95/p99 and
 // throughput for the pages agents use, the mixed workload, start-up time and peak memory, with a
@@ -32,8 +32,8 @@ const SECONDS = Number(arg('seconds', '10'));
 const MIXED_SECONDS = Number(arg('mixed-seconds', '60'));
 // 50 requests a second to one page is what 300 agents produce opening that page every 6 s each.
 const RATE = Number(arg('rate', '50'));
-// The mixed workload at a stated load: 300 agents making one request a second each.
-const MIXED_RATE = Number(arg('mixed-rate', '300'));
+// The mixed workload at a stated load: 300 agents making a request every 2 s each.
+const MIXED_RATE = Number(arg('mixed-rate', '150'));
 const dbConfig = parseDatabaseUrl(target, path.resolve('data'));
 
 
