@@ -170,8 +170,6 @@ class RoutingConnection implements DatabaseConnection {
   }
 }
 
-const READER_MMAP_BYTES = 2 * 1024 * 1024 * 1024;
-
 function sqliteDialect(file: string): Dialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -185,11 +183,6 @@ function sqliteDialect(file: string): Dialect {
     readerDb = new SQLite(file);
     readerDb.pragma('busy_timeout = 5000');
     readerDb.pragma('query_only = ON');
-    // Reads straight from the OS page cache through a memory map instead of a read() and a copy
-    // into SQLite's 2 MB page cache per page: at 1M cases a list page's SQL went from 2.6 to
-    // 1.6 ms. Only the pages read are resident; SQLite caps the map at 2 GiB (larger files are
-    // read as before beyond it). The writer keeps plain I/O.
-    readerDb.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
   }
   const writer = cachedConnection(database);
   const reader = readerDb === database ? writer : cachedConnection(readerDb);
