@@ -121,7 +121,18 @@ async function main() {
   const agentCount = Number((await db.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('email', 'like', 'agent%@bench.test').executeTakeFirstOrThrow()).n);
   const cookies: string[] = [];
   for (let i = 0; i < 100; i++) cookies.push(await signIn(bases[i % bases.length]!, `agent${i % agentCount}@bench.test`));
-  const agentsOfQueue = await db.db.selectFrom('queue_groups').innerJoin('group_members', 'group_members.group_id', 'queue_groups.group_id').innerJoin('users', 'users.id', 'group_members.user_id').select('users.email').where('queue_groups.queue_id', '=', queue.id).execute();
+  // `next` drains a queue: the one with the most new, unassigned cases (earlier runs drained others).
+  const pullQueue = await db.db
+    .selectFrom('cases')
+    .select(['queue_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'new')
+    .where('assignee_id', 'is', null)
+    .where('queue_id', 'is not', null)
+    .groupBy('queue_id')
+    .orderBy('n', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const agentsOfQueue = await db.db.selectFrom('queue_groups').innerJoin('group_members', 'group_members.group_id', 'queue_groups.group_id').innerJoin('users', 'users.id', 'group_members.user_id').select('users.email').where('queue_groups.queue_id', '=', pullQueue.queue_id!).execute();
 
   const helloRes = await load({ url: helloUrl, method: 'GET', cookies: [], concurrency: 20, seconds: SECONDS });
   const spread = (p: string) => bases.map((b) => b + p);
@@ -154,7 +165,7 @@ async function main() {
   // next: 50 agents of one queue, spread over the instances, until the queue is empty or time is up.
   const nextCookies: string[] = [];
   for (let i = 0; i < Math.min(50, agentsOfQueue.length); i++) nextCookies.push(await signIn(bases[i % bases.length]!, agentsOfQueue[i]!.email));
-  const pulls = await Promise.all(bases.map((b, i) => load({ url: `${b}/api/v1/queues/${queue.id}/next`, method: 'POST', cookies: nextCookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(nextCookies.length / bases.length), seconds: SECONDS, untilNotFound: true, collect: 'number' })));
+  const pulls = await Promise.all(bases.map((b, i) => load({ url: `${b}/api/v1/queues/${pullQueue.queue_id}/next`, method: 'POST', cookies: nextCookies.filter((_, j) => j % bases.length === i), concurrency: Math.ceil(nextCookies.length / bases.length), seconds: SECONDS, untilNotFound: true, collect: 'number' })));
   const picked = pulls.flatMap((p) => p.collected as string[]);
   const pullRes = { ...pulls[0]!, rps: pulls.reduce((a, p) => a + p.rps, 0), p50: Math.max(...pulls.map((p) => p.p50)), p95: Math.max(...pulls.map((p) => p.p95)), p99: Math.max(...pulls.map((p) => p.p99)) };
   report(`next, ${nextCookies.length} agents at once`, pullRes, helloRes, `${picked.length} picks, ${picked.length - new Set(picked).size} duplicates`);
