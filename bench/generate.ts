@@ -279,7 +279,7 @@ export async function generate(db: Kysely<DB>, dataDir: string, sizes: Sizes, pr
   await db.updateTable('number_sequences').set({ next_value: articleSeq + sizes.articles }).where('name', '=', 'article').execute();
 
   // Fresh planner statistics, as autovacuum / a periodic optimize would gather on a live system.
-  if (db.getExecutor().adapter.constructor.name === 'PostgresAdapter') await sql`analyze`.execute(db);
+  if (db.getExecutor().adapter.constructor.name === 'PostgresAdapter') await sql`vacuum analyze`.execute(db); // GIN pending lists merged, visibility maps set
   else await sql`pragma optimize`.execute(db);
   return { agentEmails: agentIds.map((_, i) => `agent${i}@bench.test`), agentIds, queueIds, accountIds, firstCase, firstNumber, base, token: randomBytes(4).toString('hex') };
 }
