@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, DB } from '../../db/schema.js';
-import { caseSearchCondition, idIn, lockRows, whereAfter } from '../../db/sql.js';
+import { caseSearchCondition, idIn, lockRows, unindexed, whereAfter } from '../../db/sql.js';
 import { AT_RISK_MS } from '../sla/sla.service.js';
 import type { CursorValue } from '../../platform/pagination.js';
 
@@ -121,7 +121,7 @@ export function listCases(db: Kysely<DB>, f: CaseFilter) {
   let q = db.selectFrom('cases').select('cases.id');
   switch (f.view) {
     case 'home':
-      q = q.where('cases.status', '=', 'new').where((eb) => eb.or([eb('cases.assignee_id', 'is', null), eb('cases.assignee_id', '=', f.me)]));
+      q = q.where('cases.status', '=', 'new').where((eb) => eb.or([eb(unindexed(db, 'cases.assignee_id'), 'is', null), eb(unindexed(db, 'cases.assignee_id'), '=', f.me)]));
       break;
     case 'mine':
       q = q.where('cases.assignee_id', '=', f.me).where('cases.status', 'in', statusKeys({ resolved: 0, final: 0 }));
