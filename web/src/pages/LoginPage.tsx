@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconBriefcase } from '@tabler/icons-react';
+import { Alert, Box, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError, errorMessage, type Me } from '../api';
 import { FullPageLoader, safeNext, useMe } from '../auth';
 import { ME_KEY } from '../queryClient';
+import { AuthFrame } from '../components/AuthFrame';
 
 type Variant = 'staff' | 'portal';
 
@@ -67,71 +68,61 @@ export function LoginPage({ variant }: { variant: Variant }) {
   };
 
   return (
-    <Box className={portal ? 'cb-portal-bg' : undefined} bg={portal ? undefined : 'gray.0'} mih="100vh">
-      <Center mih="100vh" p="md">
-        <Stack w="100%" maw={400} gap="lg">
-          <Group gap={8} justify="center">
-            <IconBriefcase size={28} stroke={1.8} color="var(--mantine-color-indigo-7)" aria-hidden />
-            <Text fw={700} fz={22} c="indigo.9">
-              Casebook
+    <AuthFrame
+      variant={variant}
+      footer={
+        <Text size="xs" c="dimmed" ta="center">
+          {portal ? 'No password yet? Use the invitation we mailed you, or Forgot password.' : 'Customers sign in at the portal.'}{' '}
+          {!portal && (
+            <Text component={Link} to="/portal/login" size="xs" c="indigo.7">
+              Go to the customer portal
             </Text>
-          </Group>
-          <Paper component="main" withBorder shadow="xs" radius="md" p={portal ? 'xl' : 'lg'}>
-            <Stack gap="md">
-              <Box>
-                <Title order={1} fz={portal ? 22 : 18}>
-                  {portal ? 'Welcome to customer support' : 'Sign in to the workspace'}
-                </Title>
-                <Text size="sm" c="dimmed" mt={4}>
-                  {portal ? 'Sign in to see your account and your products.' : 'For support staff. Use your work email.'}
-                </Text>
-              </Box>
-              {formError && (
-                <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert" p="sm">
-                  {formError}
-                </Alert>
-              )}
-              <form onSubmit={submit} noValidate aria-label={portal ? 'Portal sign-in' : 'Sign in'}>
-                <Stack gap="sm">
-                  <TextInput
-                    label="Email"
-                    type="email"
-                    autoComplete="username"
-                    value={email}
-                    onChange={(e) => setEmail(e.currentTarget.value)}
-                    error={errors.email}
-                    size={portal ? 'md' : 'sm'}
-                    autoFocus={!email}
-                  />
-                  <PasswordInput
-                    label="Password"
-                    autoComplete="current-password"
-                    value={password}
-                    onChange={(e) => setPassword(e.currentTarget.value)}
-                    error={errors.password}
-                    size={portal ? 'md' : 'sm'}
-                    autoFocus={!!email}
-                  />
-                  <Text component={Link} to={portal ? '/portal/forgot-password' : '/forgot-password'} state={{ email: email.trim() }} size="sm" c="indigo.7" ta="right" mt={-4}>
-                    Forgot password?
-                  </Text>
-                  <Button type="submit" loading={login.isPending} fullWidth mt="xs" size={portal ? 'md' : 'sm'}>
-                    Sign in
-                  </Button>
-                </Stack>
-              </form>
-            </Stack>
-          </Paper>
-          <Text size="xs" c="dimmed" ta="center">
-            {portal ? 'No password yet? Use the invitation we mailed you, or Forgot password.' : 'Customers sign in at the portal.'}{' '}
-            {!portal && (
-              <Text component={Link} to="/portal/login" size="xs" c="indigo.7">
-                Go to the customer portal
-              </Text>
-            )}
+          )}
+        </Text>
+      }
+    >
+      <Box>
+        <Title order={1} fz={portal ? 22 : 18}>
+          {portal ? 'Welcome to customer support' : 'Sign in to the workspace'}
+        </Title>
+        <Text size="sm" c="dimmed" mt={4}>
+          {portal ? 'Sign in to see your account and your products.' : 'For support staff. Use your work email.'}
+        </Text>
+      </Box>
+      {formError && (
+        <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert" p="sm">
+          {formError}
+        </Alert>
+      )}
+      <form onSubmit={submit} noValidate aria-label={portal ? 'Portal sign-in' : 'Sign in'}>
+        <Stack gap="sm">
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={errors.email}
+            size={portal ? 'md' : 'sm'}
+            autoFocus={!email}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={errors.password}
+            size={portal ? 'md' : 'sm'}
+            autoFocus={!!email}
+          />
+          <Text component={Link} to={portal ? '/portal/forgot-password' : '/forgot-password'} state={{ email: email.trim() }} size="sm" c="indigo.7" ta="right" mt={-4}>
+            Forgot password?
           </Text>
+          <Button type="submit" loading={login.isPending} fullWidth mt="xs" size={portal ? 'md' : 'sm'}>
+            Sign in
+          </Button>
         </Stack>
-      </Center>
-    </Box>
+      </form>
+    </AuthFrame>
   );
 }

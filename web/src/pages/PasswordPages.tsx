@@ -1,9 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react';
-import { Alert, Anchor, Box, Button, Center, Group, Loader, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertCircle, IconBriefcase, IconCircleCheck, IconMailForward } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { Alert, Anchor, Box, Button, Center, Group, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertCircle, IconCircleCheck, IconMailForward } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router-dom';
 import { ApiError, errorMessage, request } from '../api';
+import { AuthFrame } from '../components/AuthFrame';
 
 // "Forgot password?" and the page a mailed link opens (a reset link or an invitation), for the
 // workspace and for the portal. The link carries its token in the fragment (#token=…), which the
@@ -22,26 +23,6 @@ interface LinkInfo {
 
 const signInPath = (portal: boolean) => (portal ? '/portal/login' : '/login');
 
-function Frame({ variant, children }: { variant: Variant; children: ReactNode }) {
-  const portal = variant === 'portal';
-  return (
-    <Box className={portal ? 'cb-portal-bg' : undefined} bg={portal ? undefined : 'gray.0'} mih="100vh">
-      <Center mih="100vh" p="md">
-        <Stack w="100%" maw={420} gap="lg">
-          <Group gap={8} justify="center">
-            <IconBriefcase size={28} stroke={1.8} color="var(--mantine-color-indigo-7)" aria-hidden />
-            <Text fw={700} fz={22} c="indigo.9">
-              Casebook
-            </Text>
-          </Group>
-          <Paper component="main" withBorder shadow="xs" radius="md" p={portal ? 'xl' : 'lg'}>
-            <Stack gap="md">{children}</Stack>
-          </Paper>
-        </Stack>
-      </Center>
-    </Box>
-  );
-}
 
 export function ForgotPasswordPage({ variant }: { variant: Variant }) {
   const portal = variant === 'portal';
@@ -64,7 +45,7 @@ export function ForgotPasswordPage({ variant }: { variant: Variant }) {
 
   if (send.isSuccess) {
     return (
-      <Frame variant={variant}>
+      <AuthFrame variant={variant}>
         <Group gap="xs" wrap="nowrap" align="flex-start">
           <IconMailForward size={22} color="var(--mantine-color-indigo-7)" aria-hidden />
           <Title order={1} fz={20}>
@@ -85,12 +66,12 @@ export function ForgotPasswordPage({ variant }: { variant: Variant }) {
             Ask again
           </Button>
         </Group>
-      </Frame>
+      </AuthFrame>
     );
   }
 
   return (
-    <Frame variant={variant}>
+    <AuthFrame variant={variant}>
       <Box>
         <Title order={1} fz={portal ? 22 : 18}>
           Forgot your password?
@@ -125,7 +106,7 @@ export function ForgotPasswordPage({ variant }: { variant: Variant }) {
       <Anchor component={Link} to={signInPath(portal)} size="sm" ta="center">
         Back to sign-in
       </Anchor>
-    </Frame>
+    </AuthFrame>
   );
 }
 
@@ -175,7 +156,7 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
 
   if (token.length < 20 || info.isError || (save.isError && save.error instanceof ApiError && save.error.fields.some((f) => f.field === 'token'))) {
     return (
-      <Frame variant={variant}>
+      <AuthFrame variant={variant}>
         <Title order={1} fz={20}>
           This link does not work any more
         </Title>
@@ -189,22 +170,22 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
           </Anchor>
           .
         </Text>
-      </Frame>
+      </AuthFrame>
     );
   }
   if (info.isPending) {
     return (
-      <Frame variant={variant}>
+      <AuthFrame variant={variant}>
         <Center py="lg" role="status" aria-label="Checking the link">
           <Loader size="sm" />
         </Center>
-      </Frame>
+      </AuthFrame>
     );
   }
   const who = info.data!;
   if (save.isSuccess) {
     return (
-      <Frame variant={variant}>
+      <AuthFrame variant={variant}>
         <Group gap="xs" wrap="nowrap">
           <IconCircleCheck size={22} color="var(--mantine-color-teal-7)" aria-hidden />
           <Title order={1} fz={20}>
@@ -217,7 +198,7 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
         <Button component={Link} to={signInPath(who.portal)} state={{ email: who.email }} fullWidth>
           Go to sign-in
         </Button>
-      </Frame>
+      </AuthFrame>
     );
   }
 
@@ -232,7 +213,7 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
   };
 
   return (
-    <Frame variant={variant}>
+    <AuthFrame variant={variant}>
       <Box>
         <Title order={1} fz={portal ? 22 : 18}>
           {invitation ? `Welcome, ${who.name}` : 'Choose a new password'}
@@ -274,6 +255,6 @@ export function SetPasswordPage({ variant, kind }: { variant: Variant; kind: Kin
           </Button>
         </Stack>
       </form>
-    </Frame>
+    </AuthFrame>
   );
 }
