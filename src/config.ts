@@ -124,3 +124,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orphanFileGraceSeconds: e.CASEBOOK_ORPHAN_FILE_GRACE_SECONDS ?? (/^postgres(ql)?:\/\//i.test((e.DATABASE_URL ?? '').trim()) ? 3600 : 0),
   };
 }
+
+/** The configuration for an entry point (server, backup tool): a bad setting prints what is wrong
+ *  and ends the process with exit code 2 instead of a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { backup } from './backup.js';
 import { BackupError } from './backup-format.js';
 import { restore, verifyBackup } from './restore.js';
@@ -24,16 +24,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = (line: string) => console.log(line);
   try {
     if (command === 'backup') await backup({ database: config.database, dataDir: config.dataDir, target: args[0]!, log });
