@@ -265,6 +265,9 @@ describe('lists and search', () => {
     await act(t, theirs.number, 'assign', { assigneeId: other.id });
     const mine = await makeCase(t, { shortDescription: 'Home list mine' });
     await act(t, mine.number, 'start', {}, agentCookie);
+    // Still new, but given to me: home lists it (the "or mine" half of SPEC §3.3's home).
+    const givenToMe = await makeCase(t, { shortDescription: 'Home list given to me' });
+    await act(t, givenToMe.number, 'assign', { assigneeId: agent.id });
     const done = await makeCase(t, { shortDescription: 'Home list done' });
     await act(t, done.number, 'start', {}, agentCookie);
     await act(t, done.number, 'resolve', solved, agentCookie);
@@ -273,6 +276,8 @@ describe('lists and search', () => {
     const home = await numbers('view=home');
     expect(home).toContain(fresh.number);
     expect(home).not.toContain(theirs.number);
+    expect(home).toContain(givenToMe.number);
+    expect(home).not.toContain(mine.number); // started: no longer new
     expect(await numbers('view=mine')).toContain(mine.number);
     expect(await numbers('view=mine')).not.toContain(done.number);
     expect(await numbers('view=my_resolved')).toEqual(expect.arrayContaining([done.number]));
