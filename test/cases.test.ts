@@ -193,6 +193,21 @@ describe('the lifecycle', () => {
     expect(badUser.json().error.details.fields[0].field).toBe('body.assigneeId');
   });
 
+  it('an escalation reason as long as the schema allows still notifies: the title is shortened, the reason kept whole', async () => {
+    const member = await makeUser(t);
+    const group = await makeGroup(t, { memberIds: [member.id] });
+    const c = await makeCase(t);
+    const reason = `Needs second line ${'é'.repeat(1980)}`;
+    const esc = await act(t, c.number, 'escalate', { assignmentGroupId: group.id, reason }, agentCookie);
+    expect(esc.statusCode).toBe(200);
+    const note = (await t.call('GET', '/api/v1/me/notifications', { as: await member.cookie() })).json().items[0];
+    expect(note).toMatchObject({ kind: 'case_escalated', caseNumber: c.number });
+    expect(Array.from(note.title as string).length).toBe(300);
+    expect(note.title).toMatch(/…$/);
+    const tl = (await t.call('GET', `/api/v1/cases/${c.number}/timeline?filter=changes`, { as: agentCookie })).json().items;
+    expect(tl[0].change.changes).toContainEqual({ field: 'escalationReason', oldValue: null, newValue: reason });
+  });
+
   it('actions without parameters accept a request without a body (API clients)', async () => {
     const c = await makeCase(t);
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.number}/start`, headers: { cookie: agentCookie } });

@@ -25,14 +25,26 @@ export interface Notice {
   body?: string;
 }
 
+/** The longest title a notification keeps (its column); the full text stays on the record. */
+export const NOTICE_TITLE_MAX = 300;
+
+// A title is a summary built from user text (an escalation's reason): it is shortened to its
+// column, counted in characters as PostgreSQL counts them (the fuzzer's 600-character reason
+// made escalate answer 500 there; SQLite does not enforce the length).
+const fitTitle = (title: string) => {
+  const chars = Array.from(title);
+  return chars.length <= NOTICE_TITLE_MAX ? title : `${chars.slice(0, NOTICE_TITLE_MAX - 1).join('')}…`;
+};
+
 /** Notifies each user once (duplicates and the acting user are dropped). */
 export async function notifyUsers(trx: Kysely<DB>, userIds: Iterable<number>, notice: Notice, exceptUserId?: number): Promise<void> {
   const ids = [...new Set(userIds)].filter((id) => id !== exceptUserId);
   if (ids.length === 0) return;
   const at = clock.nowIso();
+  const title = fitTitle(notice.title);
   await trx
     .insertInto('notifications')
-    .values(ids.map((user_id) => ({ user_id, kind: notice.kind, case_id: notice.caseId, title: notice.title, body: notice.body ?? '', created_at: at })))
+    .values(ids.map((user_id) => ({ user_id, kind: notice.kind, case_id: notice.caseId, title, body: notice.body ?? '', created_at: at })))
     .execute();
 }
 
