@@ -55,8 +55,9 @@ export async function casesRoutes(app: App): Promise<void> {
       response: { 200: s.caseSchema, ...errors },
     },
     handler: async (req, reply) => {
-      await cases.updateCase(db, requireUser(req), req.params.number, req.body, expectedVersion(req));
-      return sendCase(req, reply, req.params.number);
+      const dto = await cases.updateCase(db, requireUser(req), req.params.number, req.body, expectedVersion(req));
+      reply.header('etag', etag(dto.version));
+      return dto;
     },
   });
 

@@ -272,9 +272,13 @@ const CASE_COLUMNS: Record<string, string> = {
   queueId: 'queue_id',
 };
 
-/** Edits a case's fields; resolved and final cases refuse (409) — reactivate first. */
-export async function updateCase(db: Kysely<DB>, actor: Staff, number: string, input: CaseFields, expected: number | undefined): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Edits a case's fields; resolved and final cases refuse (409) — reactivate first. Answers the
+ * case as this edit left it, read in its own transaction: read after the commit, a concurrent
+ * edit could already show through (two answers of six concurrent PATCHes named one version).
+ */
+export async function updateCase(db: Kysely<DB>, actor: Staff, number: string, input: CaseFields, expected: number | undefined): Promise<CaseDto> {
+  return db.transaction().execute(async (trx) => {
     const before = await repo.lockCaseByNumber(trx, number);
     if (!before) throw notFound(`Case ${number}`);
     const status = await trx.selectFrom('statuses').selectAll().where('key', '=', before.status).executeTakeFirstOrThrow();
@@ -320,6 +324,7 @@ export async function updateCase(db: Kysely<DB>, actor: Staff, number: string, i
       extraAudit: assetsChanged ? { before: { assetIds: oldAssets }, after: { assetIds } } : undefined,
     });
     if (assetsChanged) await repo.replaceAssets(trx, before.id, assetIds);
+    return getCase(trx, actor, number);
   });
 }
 
